@@ -1,0 +1,343 @@
+/** The `lingtan` command line: parses argv, builds dependencies, runs one command. The only place that reads env. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { loadConfig, type Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { AppError, exitCodeFor, formatIssue } from './lib/errors.ts';
+import { formatNumber, formatPercent, renderCsv, renderTable } from './lib/format.ts';
+import { formatLocal } from './lib/time.ts';
+import {
+  applyParkDefinition,
+  exportPark,
+  exportParkDefinition,
+  getPark,
+  listParks,
+  parseParkDefinition,
+} from './modules/registry/index.ts';
+import {
+  energyByCarrier,
+  importReadingsCsv,
+  meterSeries,
+  parsePeriod,
+  rederiveMeters,
+  rejectedRecords,
+  subMeterBalance,
+  type Resolution,
+} from './modules/telemetry/index.ts';
+import { buildDemo } from './modules/demo/index.ts';
+import { serve } from './server/serve.ts';
+
+const config = loadConfig(process.env, process.cwd());
+const program = new Command('lingtan')
+  .description('Lingtan (零碳): energy-carbon management for zero-carbon industrial parks')
+  .showHelpAfterError();
+
+async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: path.join(config.home, 'pg'),
+    port: config.embeddedPgPort,
+  });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The park a command acts on: --park, LINGTAN_PARK, or the only park there is. */
+async function resolvePark(db: Database, given: string | undefined, cfg: Config): Promise<string> {
+  const wanted = given ?? cfg.defaultPark;
+  if (wanted) return (await getPark(db.pool, wanted)).id;
+  const parks = await listParks(db.pool);
+  if (parks.length === 1) return parks[0]!.id;
+  if (parks.length === 0) throw new AppError('NOT_FOUND', 'no park yet: run `lingtan demo` or `lingtan park apply <file>`');
+  throw new AppError('BAD_INPUT', `several parks (${parks.map((p) => p.id).join(', ')}): choose one with --park`);
+}
+
+const parkOption = new Option('--park <id>', 'park id (default: LINGTAN_PARK, or the only park)');
+const formatOption = new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table');
+
+function print(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+const park = program.command('park').description('parks, organisations, sites and meters');
+park
+  .command('apply <file>')
+  .description('create or update a park from a definition file (YAML or JSON); idempotent')
+  .action(async (file: string) => {
+    if (!fs.existsSync(file)) throw new AppError('NOT_FOUND', `${file}: no such file`);
+    const def = parseParkDefinition(fs.readFileSync(file, 'utf8'), path.basename(file));
+    await withDb(async (db) => {
+      const s = await applyParkDefinition(db.pool, def);
+      const c = (x: { created: number; updated: number; unchanged: number; archived: number }) =>
+        `${x.created} created, ${x.updated} updated, ${x.unchanged} unchanged${x.archived ? `, ${x.archived} archived` : ''}`;
+      print(`park ${s.parkId}: ${s.park}`);
+      print(`organisations: ${c(s.organisations)}`);
+      print(`sites: ${c(s.sites)}`);
+      print(`meters: ${c(s.meters)}`);
+      if (s.metersWithoutCapacity.length > 0) {
+        print(`note: ${s.metersWithoutCapacity.length} meter(s) have no capacity, so spikes cannot be detected on them`);
+      }
+      if (s.metersToRederive.length > 0) {
+        print(`deriving the readings of ${s.metersToRederive.length} meter(s) again (their settings changed) …`);
+        await rederiveMeters(db.pool, s.metersToRederive);
+      }
+    });
+  });
+park
+  .command('export')
+  .description('write the park definition (YAML, or JSON with --json)')
+  .addOption(parkOption)
+  .option('--json', 'JSON instead of YAML')
+  .option('-o, --output <file>', 'write to a file instead of standard output')
+  .action(async (opts: { park?: string; json?: boolean; output?: string }) => {
+    await withDb(async (db) => {
+      const def = await exportPark(db.pool, await resolvePark(db, opts.park, config));
+      const text = opts.json ? `${JSON.stringify(def, null, 2)}\n` : exportParkDefinition(def);
+      if (opts.output) fs.writeFileSync(opts.output, text);
+      else print(text);
+    });
+  });
+park
+  .command('list')
+  .description('list parks')
+  .action(async () => {
+    await withDb(async (db) => {
+      const parks = await listParks(db.pool);
+      print(renderTable(['id', 'name', 'province', 'timezone'], parks.map((p) => [p.id, p.name, p.province, p.timezone])));
+    });
+  });
+
+program
+  .command('import')
+  .description('import data')
+  .command('readings <file>')
+  .description('back-fill readings from CSV (meter,at,value[,unit]); resumable, and a re-import changes nothing')
+  .addOption(parkOption)
+  .option('--batch <rows>', 'rows per transaction', (v) => Number(v), 50_000)
+  .option('--force', 'import again even if this exact file was imported before')
+  .action(async (file: string, opts: { park?: string; batch: number; force?: boolean }) => {
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const started = Date.now();
+      const bar = progressBar();
+      const r = await importReadingsCsv(db.pool, parkId, file, {
+        batchRows: opts.batch,
+        force: Boolean(opts.force),
+        onProgress: (p) => bar(p.bytesDone / p.bytesTotal, `${formatNumber(p.linesDone, 0)} lines`),
+      });
+      bar.done();
+      if (r.alreadyImported) {
+        print(`${file} was already imported whole (${formatNumber(r.lines - 1, 0)} rows); nothing to do (--force re-runs it)`);
+        return;
+      }
+      const seconds = (Date.now() - started) / 1000;
+      if (r.resumedFromLine > 0) print(`resumed after line ${r.resumedFromLine}`);
+      print(
+        `${formatNumber(r.received, 0)} rows in ${seconds.toFixed(1)} s (${formatNumber(r.received / Math.max(seconds, 0.001), 0)} rows/s): ` +
+          `${formatNumber(r.inserted, 0)} new, ${formatNumber(r.unchanged, 0)} unchanged, ${formatNumber(r.revised, 0)} revised, ${formatNumber(r.rejected, 0)} rejected`,
+      );
+      for (const rej of r.firstRejections) print(`  ${formatIssue({ file: path.basename(file), line: rej.line ?? undefined, field: rej.field, reason: rej.reason })}`);
+      if (r.rejected > r.firstRejections.length) print(`  … all rejected records: lingtan rejected --park ${parkId}`);
+    });
+  });
+
+program
+  .command('series <meter>')
+  .description("a meter's series with coverage and flags")
+  .addOption(parkOption)
+  .requiredOption('--period <period>', 'YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD or FROM..TO')
+  .addOption(new Option('--resolution <r>', 'bucket size').choices(['15m', 'hour', 'day', 'month']).default('day'))
+  .addOption(formatOption)
+  .action(async (meter: string, opts: { park?: string; period: string; resolution: Resolution; format: string }) => {
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const tz = (await getPark(db.pool, parkId)).timezone;
+      const s = await meterSeries(db.pool, parkId, meter, parsePeriod(opts.period, tz), opts.resolution);
+      if (opts.format === 'json') return print(JSON.stringify(s, null, 2));
+      const header = ['start', `quantity (${s.unit})`, 'measured', 'estimated', 'quarantined', 'coverage', 'status', 'flags'];
+      if (opts.format === 'csv') {
+        return print(
+          renderCsv(
+            header,
+            s.points.map((p) => [formatLocal(p.startMs, tz), p.quantity, p.measured, p.estimated, p.quarantined, p.coverage, p.status, p.flags.join(' ')]),
+          ),
+        );
+      }
+      print(
+        renderTable(
+          header,
+          s.points.map((p) => [
+            formatLocal(p.startMs, tz),
+            formatNumber(p.quantity, 3),
+            formatNumber(p.measured, 3),
+            formatNumber(p.estimated, 3),
+            formatNumber(p.quarantined, 3),
+            formatPercent(p.coverage),
+            p.status,
+            p.flags.join(' '),
+          ]),
+        ),
+      );
+      print(
+        `total ${formatNumber(s.totals.quantity, 3)} ${s.unit} (estimated ${formatNumber(s.totals.estimated, 3)}, quarantined ${formatNumber(s.totals.quarantined, 3)}), coverage ${formatPercent(s.totals.coverage)}`,
+      );
+      for (const r of s.revisions) print(`revision: ${formatLocal(r.atMs, tz)} was ${r.value} (batch ${r.batchId}), replaced by batch ${r.supersededBy}`);
+    });
+  });
+
+program
+  .command('energy')
+  .description('energy by carrier per organisation and for the park over a period')
+  .addOption(parkOption)
+  .requiredOption('--period <period>', 'YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD or FROM..TO')
+  .option('--org <id>', 'one organisation only')
+  .addOption(formatOption)
+  .action(async (opts: { park?: string; period: string; org?: string; format: string }) => {
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const tz = (await getPark(db.pool, parkId)).timezone;
+      const r = await energyByCarrier(db.pool, parkId, parsePeriod(opts.period, tz));
+      const rows = [...r.organisations.filter((o) => !opts.org || o.organisation === opts.org), ...(opts.org ? [] : r.park)];
+      if (opts.format === 'json') return print(JSON.stringify({ period: r.period, rows }, null, 2));
+      const header = ['organisation', 'carrier', 'unit', 'net', 'import', 'generation', 'export', 'estimated', 'quarantined', 'coverage'];
+      const cells = rows.map((g) => [
+        g.organisation ?? '(park)',
+        g.carrier,
+        g.unit,
+        formatNumber(g.net),
+        formatNumber(g.byRole.import ?? 0),
+        formatNumber(g.byRole.generation ?? 0),
+        formatNumber(g.byRole.export ?? 0),
+        formatNumber(g.estimated),
+        formatNumber(g.quarantined),
+        formatPercent(g.coverage),
+      ]);
+      print(opts.format === 'csv' ? renderCsv(header, cells) : renderTable(header, cells));
+    });
+  });
+
+program
+  .command('balance')
+  .description('sub-metering balance: parent meter vs the sum of its children, and the unmetered remainder')
+  .addOption(parkOption)
+  .requiredOption('--period <period>', 'YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD or FROM..TO')
+  .option('--meter <parent>', 'one parent meter only')
+  .addOption(formatOption)
+  .action(async (opts: { park?: string; period: string; meter?: string; format: string }) => {
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const tz = (await getPark(db.pool, parkId)).timezone;
+      const rows = await subMeterBalance(db.pool, parkId, parsePeriod(opts.period, tz), opts.meter);
+      if (opts.format === 'json') return print(JSON.stringify(rows, null, 2));
+      const header = ['parent', 'unit', 'parent qty', 'children', 'Σ children', 'unmetered', 'share', 'coverage'];
+      const cells = rows.map((b) => [
+        b.parent,
+        b.unit,
+        formatNumber(b.parentQuantity),
+        String(b.children.length),
+        formatNumber(b.childrenQuantity),
+        formatNumber(b.unmetered),
+        formatPercent(b.unmeteredShare),
+        formatPercent(b.coverage),
+      ]);
+      print(opts.format === 'csv' ? renderCsv(header, cells) : renderTable(header, cells));
+    });
+  });
+
+program
+  .command('rejected')
+  .description('rejected records with their reasons (all kept)')
+  .addOption(parkOption)
+  .option('--meter <code>', 'one meter only')
+  .option('--limit <n>', 'how many', (v) => Number(v), 50)
+  .addOption(formatOption)
+  .action(async (opts: { park?: string; meter?: string; limit: number; format: string }) => {
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const r = await rejectedRecords(db.pool, parkId, opts.meter, opts.limit);
+      if (opts.format === 'json') return print(JSON.stringify(r, null, 2));
+      print(
+        renderTable(
+          ['batch', 'source', 'line', 'meter', 'field', 'reason', 'raw'],
+          r.rows.map((x) => [String(x.batchId), x.fileName ?? x.source, x.line === null ? '' : String(x.line), x.meterCode ?? '', x.field, x.reason, x.raw]),
+        ),
+      );
+      print(`${r.total} rejected record(s)${r.total > r.rows.length ? `, newest ${r.rows.length} shown` : ''}`);
+    });
+  });
+
+program
+  .command('demo')
+  .description('build the synthetic Yunnan demo park (one year of 15-minute data, with faults)')
+  .option('--days <n>', 'days of data', (v) => Number(v), 365)
+  .option('--scale <x>', 'sub-meter multiplier (3.4 ≈ 1,000 meters)', (v) => Number(v), 1)
+  .option('--force', 'rebuild even if the demo park already has data')
+  .action(async (opts: { days: number; scale: number; force?: boolean }) => {
+    await withDb(async (db) => {
+      const bar = progressBar();
+      const r = await buildDemo(db.pool, {
+        days: opts.days,
+        meterScale: opts.scale,
+        force: Boolean(opts.force),
+        onProgress: (share, label) => bar(share, label),
+      });
+      bar.done();
+      print(r.summary);
+    });
+  });
+
+program
+  .command('serve')
+  .description('serve the HTTP API and the web pages')
+  .action(async () => {
+    await serve(config, { withDemo: false });
+  });
+
+program
+  .command('start')
+  .description('build the demo park if there is none, then serve it (what `npm start` runs)')
+  .option('--days <n>', 'days of demo data', (v) => Number(v), 365)
+  .action(async (opts: { days: number }) => {
+    await serve(config, { withDemo: true, demoDays: opts.days });
+  });
+
+/** A one-line progress bar on stderr (only when it is a terminal; otherwise a line every 10 %). */
+function progressBar(): ((share: number, label: string) => void) & { done(): void } {
+  const tty = process.stderr.isTTY;
+  let lastDecile = -1;
+  const started = Date.now();
+  const update = (share: number, label: string) => {
+    const s = Math.max(0, Math.min(1, share));
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = s > 0.01 ? ` eta ${Math.round((elapsed / s) * (1 - s))} s` : '';
+    if (tty) {
+      const w = 30;
+      const filled = Math.round(s * w);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${(s * 100).toFixed(1)} % ${label}${eta}   `);
+    } else if (Math.floor(s * 10) > lastDecile) {
+      lastDecile = Math.floor(s * 10);
+      process.stderr.write(`${(s * 100).toFixed(0)} % ${label}\n`);
+    }
+  };
+  return Object.assign(update, {
+    done() {
+      if (tty) process.stderr.write('\n');
+    },
+  });
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof AppError) {
+    process.stderr.write(`lingtan: ${error.message}\n`);
+    for (const issue of error.issues) process.stderr.write(`  ${formatIssue(issue)}\n`);
+  } else {
+    process.stderr.write(`lingtan: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exitCode = exitCodeFor(error);
+}

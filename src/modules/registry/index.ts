@@ -1,0 +1,17 @@
+/** Registry: parks, organisations, sites and meters, and the park definition file. */
+export * from './park-model.ts';
+export { parseParkDefinition, exportParkDefinition, isValidUscc } from './park-file.ts';
+export {
+  applyParkDefinition,
+  exportPark,
+  getPark,
+  findPark,
+  listParks,
+  listMeters,
+  listMetersById,
+  listOrganisations,
+  type ApplySummary,
+  type MeterRow,
+  type ParkRow,
+  type UpsertCounts,
+} from './park.service.ts';

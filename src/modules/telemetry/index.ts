@@ -1,0 +1,32 @@
+/** Telemetry: the one ingestion pipeline, derivation of interval quantities, rollups, series and data quality. */
+export { FLAG, STATUS, deriveReading, deriveSeries, slotShares, statusOf } from './derive.ts';
+export type { Derived, MeterDerivation, RawPoint, SlotShare } from './derive.ts';
+export {
+  ingestBatch,
+  loadParkMeters,
+  rederiveMeters,
+  validateRecord,
+  type IngestOptions,
+  type IngestResult,
+  type ParkMeters,
+  type ReadingRecord,
+} from './ingest.service.ts';
+export { importReadingsCsv, type CsvImportProgress, type CsvImportResult } from './csv-import.ts';
+export {
+  energyByCarrier,
+  expectedSlots,
+  flagNames,
+  meterSeries,
+  parsePeriod,
+  rejectedCountsByMeter,
+  rejectedRecords,
+  subMeterBalance,
+  tilingResolution,
+  type BalanceRow,
+  type CarrierEnergy,
+  type Period,
+  type Resolution,
+  type Series,
+  type SeriesPoint,
+} from './queries.service.ts';
+export { forgetPartitions } from './readings.repo.ts';

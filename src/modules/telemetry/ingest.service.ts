@@ -1,0 +1,393 @@
+/**
+ * The one ingestion pipeline: validate → store raw readings idempotently (revisions kept) → derive interval
+ * quantities → recompute the touched rollups. CSV import, the library API and (later) HTTP and MQTT all enter here.
+ */
+import type pg from 'pg';
+import { inTransaction } from '../../db/copy.ts';
+import { convertAmount } from '../../lib/units.ts';
+import { parseTimestamp } from '../../lib/time.ts';
+import { getPark, listMeters, listMetersById, type MeterRow } from '../registry/index.ts';
+import { deriveReading, FLAG, slotShares, type Derived, type MeterDerivation } from './derive.ts';
+import * as repo from './readings.repo.ts';
+import type { RejectedRow, RevisionRow, SplitRow, StoredReading } from './readings.repo.ts';
+import { createBucketer, type Bucketer } from './buckets.ts';
+
+/** A reading as it arrives: from a CSV row (strings), a JSON body or an MQTT payload. */
+export interface ReadingRecord {
+  meter: string;
+  at: string;
+  value: string | number;
+  unit?: string | undefined;
+  /** Line in the source file, for error messages. */
+  line?: number | undefined;
+  /** The record as received, kept with a rejection. */
+  raw?: string | undefined;
+  /** Set by a parser that could not read the record at all (e.g. a CSV line with too few fields). */
+  malformed?: { field: string; reason: string } | undefined;
+}
+
+/** A meter as the pipeline needs it. */
+export interface PipelineMeter {
+  id: number;
+  code: string;
+  unit: string;
+  derivation: MeterDerivation;
+  installedAtMs: number | null;
+  removedAtMs: number | null;
+}
+
+/** The park's meters, looked up by code; build once per park and reuse across batches. */
+export interface ParkMeters {
+  parkId: string;
+  timeZone: string;
+  byCode: Map<string, PipelineMeter>;
+  byId: Map<number, PipelineMeter>;
+  bucketer: Bucketer;
+}
+
+export function toPipelineMeter(row: MeterRow): PipelineMeter {
+  const s = row.spec;
+  return {
+    id: row.id,
+    code: row.code,
+    unit: s.unit,
+    installedAtMs: row.installedAtMs,
+    removedAtMs: row.removedAtMs,
+    derivation: {
+      readingKind: s.readingKind,
+      multiplier: s.multiplier ?? 1,
+      intervalMinutes: s.intervalMinutes ?? 15,
+      intervalStamp: s.intervalStamp ?? 'end',
+      capacity: s.capacity,
+      rolloverAt: s.rolloverAt,
+      replacements: row.replacements,
+    },
+  };
+}
+
+/** Loads the park's meters for the pipeline. */
+export async function loadParkMeters(pool: pg.Pool, parkId: string): Promise<ParkMeters> {
+  const park = await getPark(pool, parkId);
+  const meters = (await listMeters(pool, parkId)).map(toPipelineMeter);
+  return {
+    parkId,
+    timeZone: park.timezone,
+    byCode: new Map(meters.map((m) => [m.code, m])),
+    byId: new Map(meters.map((m) => [m.id, m])),
+    bucketer: createBucketer(park.timezone),
+  };
+}
+
+export interface ValidReading {
+  meterId: number;
+  atMs: number;
+  value: number;
+}
+
+/** Largest value accepted from any meter: beyond it a number is corrupt, not a reading. */
+export const ABSURD_VALUE = 1e15;
+/** Readings stamped further than this in the future are rejected (clock errors). */
+export const FUTURE_TOLERANCE_MS = 10 * 60_000;
+
+/** Validates one record: a reading, or the reason it is rejected (with the field at fault). */
+export function validateRecord(
+  park: ParkMeters,
+  rec: ReadingRecord,
+  nowMs: number,
+): { ok: true; reading: ValidReading } | { ok: false; rejection: RejectedRow } {
+  const reject = (field: string, reason: string, meterId: number | null = null) => ({
+    ok: false as const,
+    rejection: {
+      meterCode: rec.meter === '' ? null : rec.meter,
+      meterId,
+      line: rec.line ?? null,
+      field,
+      reason,
+      raw: rec.raw ?? JSON.stringify(rec),
+    },
+  });
+  if (rec.malformed) return reject(rec.malformed.field, rec.malformed.reason, park.byCode.get(rec.meter)?.id ?? null);
+  const meter = park.byCode.get(rec.meter);
+  if (!meter) return reject('meter', rec.meter === '' ? 'meter is empty' : `unknown meter "${rec.meter}"`);
+  const at = parseTimestamp(rec.at, park.timeZone);
+  if (!at.ok) return reject('at', at.reason, meter.id);
+  if (at.atMs > nowMs + FUTURE_TOLERANCE_MS) return reject('at', `timestamp ${rec.at} is in the future`, meter.id);
+  if (meter.installedAtMs !== null && at.atMs < meter.installedAtMs) {
+    return reject('at', `timestamp ${rec.at} is before the meter was installed`, meter.id);
+  }
+  if (meter.removedAtMs !== null && at.atMs > meter.removedAtMs) {
+    return reject('at', `timestamp ${rec.at} is after the meter was removed`, meter.id);
+  }
+  let value: number;
+  if (typeof rec.value === 'number') value = rec.value;
+  else {
+    const text = rec.value.trim();
+    value = text === '' ? NaN : Number(text);
+    if (Number.isNaN(value)) return reject('value', `value "${rec.value}" is not a number`, meter.id);
+  }
+  if (!Number.isFinite(value)) return reject('value', `value ${rec.value} is not a finite number`, meter.id);
+  if (value < 0) return reject('value', `value ${value} is negative; meters report non-negative quantities`, meter.id);
+  if (value > ABSURD_VALUE) return reject('value', `value ${value} is absurdly large`, meter.id);
+  const unit = rec.unit?.trim();
+  if (unit && unit !== meter.unit) {
+    const converted = convertAmount(value, unit, meter.unit);
+    if (converted === undefined) {
+      return reject('unit', `unit "${unit}" does not match the meter's unit "${meter.unit}"`, meter.id);
+    }
+    value = converted;
+  }
+  return { ok: true, reading: { meterId: meter.id, atMs: at.atMs, value } };
+}
+
+export interface IngestOptions {
+  /** Where the batch came from: `csv`, `api`, `mqtt:<gateway>`, `demo` … */
+  source: string;
+  fileName?: string | undefined;
+  /** The clock, for the future-timestamp check (tests pin it). */
+  nowMs?: number;
+  /** Runs inside the batch's transaction, before commit (e.g. to record import progress atomically). */
+  beforeCommit?: (client: pg.PoolClient) => Promise<void>;
+}
+
+export interface IngestResult {
+  batchId: number;
+  received: number;
+  /** New readings stored. */
+  inserted: number;
+  /** Readings identical to what was stored or repeated in the batch: nothing changed. */
+  unchanged: number;
+  /** Readings whose stored value changed; the old value is kept in reading_revision. */
+  revised: number;
+  rejected: number;
+  /** The first rejections, for display (all are stored). */
+  rejections: RejectedRow[];
+  /** Hour buckets whose rollups were recomputed. */
+  touchedHours: number;
+}
+
+/** Ingests one batch in one transaction: either all of its effects are committed or none. */
+export async function ingestBatch(
+  pool: pg.Pool,
+  park: ParkMeters,
+  records: readonly ReadingRecord[],
+  options: IngestOptions,
+): Promise<IngestResult> {
+  const nowMs = options.nowMs ?? Date.now();
+  const valid: ValidReading[] = [];
+  const rejected: RejectedRow[] = [];
+  for (const rec of records) {
+    const r = validateRecord(park, rec, nowMs);
+    if (r.ok) valid.push(r.reading);
+    else rejected.push(r.rejection);
+  }
+  valid.sort((a, b) => a.meterId - b.meterId || a.atMs - b.atMs);
+  if (valid.length > 0) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of valid) {
+      if (v.atMs < lo) lo = v.atMs;
+      if (v.atMs > hi) hi = v.atMs;
+    }
+    await repo.ensurePartitions(pool, lo - 86_400_000, hi + 86_400_000);
+  }
+  return inTransaction(pool, async (client) => {
+    const batchId = await repo.createBatch(client, park.parkId, options.source, options.fileName);
+    const groups = groupByMeter(valid);
+    await repo.lockMeters(client, [...groups.keys()]);
+    const stored = await repo.loadWindows(
+      client,
+      [...groups].map(([meterId, rows]) => ({ meterId, fromMs: rows[0]!.atMs, toMs: rows[rows.length - 1]!.atMs })),
+    );
+    const storedByMeter = groupByMeter(stored);
+    const writes = emptyWrites();
+    for (const [meterId, incoming] of groups) {
+      const meter = park.byId.get(meterId)!;
+      mergeAndDerive(meter, storedByMeter.get(meterId) ?? [], incoming, incoming[0]!.atMs, batchId, writes);
+    }
+    await applyWrites(client, park.bucketer, writes);
+    if (rejected.length > 0) await repo.insertRejected(client, park.parkId, batchId, rejected);
+    const counts = {
+      received: records.length,
+      inserted: writes.inserts.length,
+      unchanged: writes.unchanged,
+      revised: writes.revisedCount,
+      rejected: rejected.length,
+    };
+    await repo.finishBatch(client, batchId, counts);
+    await options.beforeCommit?.(client);
+    return { batchId, ...counts, rejections: rejected.slice(0, 100), touchedHours: writes.touchedHourCount };
+  });
+}
+
+/** Derives every reading of these meters again (after their settings changed) and rebuilds their rollups. */
+export async function rederiveMeters(pool: pg.Pool, meterIds: readonly number[]): Promise<void> {
+  const rows = await listMetersById(pool, meterIds);
+  if (rows.length === 0) return;
+  const park = await getPark(pool, rows[0]!.parkId);
+  const bucketer = createBucketer(park.timezone);
+  for (const row of rows) {
+    const meter = toPipelineMeter(row);
+    await inTransaction(pool, async (client) => {
+      await repo.lockMeters(client, [meter.id]);
+      const stored = await repo.loadWindows(client, [{ meterId: meter.id, fromMs: -8.64e15, toMs: 8.64e15 }]);
+      const writes = emptyWrites();
+      mergeAndDerive(meter, stored, [], -Infinity, 0, writes);
+      await applyWrites(client, bucketer, writes);
+    });
+  }
+}
+
+interface Writes {
+  inserts: StoredReading[];
+  updates: StoredReading[];
+  revisions: RevisionRow[];
+  splitDeletes: { meterId: number; atMs: number }[];
+  splitInserts: SplitRow[];
+  /** Spans whose contributions changed: [meterId, startMs, endMs]. */
+  spans: [number, number, number][];
+  unchanged: number;
+  revisedCount: number;
+  touchedHourCount: number;
+}
+
+function emptyWrites(): Writes {
+  return {
+    inserts: [],
+    updates: [],
+    revisions: [],
+    splitDeletes: [],
+    splitInserts: [],
+    spans: [],
+    unchanged: 0,
+    revisedCount: 0,
+    touchedHourCount: 0,
+  };
+}
+
+function groupByMeter<T extends { meterId: number }>(rows: readonly T[]): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const r of rows) {
+    let g = groups.get(r.meterId);
+    if (!g) groups.set(r.meterId, (g = []));
+    g.push(r);
+  }
+  return groups;
+}
+
+function sameDerived(a: StoredReading, d: Derived): boolean {
+  return (
+    a.flags === d.flags &&
+    a.spanStartMs === d.spanStartMs &&
+    a.spanEndMs === d.spanEndMs &&
+    (a.quantity === d.quantity || (a.quantity !== null && d.quantity !== null && Math.abs(a.quantity - d.quantity) <= 1e-9 * Math.max(1, Math.abs(d.quantity))))
+  );
+}
+
+/**
+ * Merges incoming readings (sorted by time; duplicates allowed, the last wins) into the stored ones of one meter
+ * (sorted; with the nearest stored reading before and after the window) and derives every reading from `fromMs`
+ * on. Appends what must be written to `writes`.
+ */
+export function mergeAndDerive(
+  meter: PipelineMeter,
+  stored: readonly StoredReading[],
+  incoming: readonly ValidReading[],
+  fromMs: number,
+  batchId: number,
+  writes: Writes,
+): void {
+  // Merge: one entry per timestamp.
+  interface Entry {
+    stored: StoredReading | undefined;
+    value: number;
+    batchId: number;
+    valueChanged: boolean;
+  }
+  const entries: Entry[] = [];
+  const index = new Map<number, Entry>();
+  const atOf = new Map<Entry, number>();
+  for (const s of stored) {
+    const e: Entry = { stored: s, value: s.value, batchId: s.batchId, valueChanged: false };
+    entries.push(e);
+    index.set(s.atMs, e);
+    atOf.set(e, s.atMs);
+  }
+  let needsSort = false;
+  for (const r of incoming) {
+    const e = index.get(r.atMs);
+    if (!e) {
+      const n: Entry = { stored: undefined, value: r.value, batchId, valueChanged: true };
+      if (entries.length > 0 && atOf.get(entries[entries.length - 1]!)! > r.atMs) needsSort = true;
+      entries.push(n);
+      index.set(r.atMs, n);
+      atOf.set(n, r.atMs);
+    } else if (e.value === r.value) {
+      writes.unchanged += 1;
+    } else {
+      // A different value for a stored timestamp: the newest wins, the old one is kept as a revision.
+      writes.revisions.push({ meterId: meter.id, atMs: r.atMs, value: e.value, batchId: e.batchId, supersededBy: batchId });
+      writes.revisedCount += 1;
+      e.value = r.value;
+      e.batchId = batchId;
+      e.valueChanged = true;
+    }
+  }
+  if (needsSort) entries.sort((a, b) => atOf.get(a)! - atOf.get(b)!);
+
+  let prev: { atMs: number; value: number } | undefined;
+  for (const e of entries) {
+    const atMs = atOf.get(e)!;
+    const point = { atMs, value: e.value };
+    if (atMs < fromMs) {
+      prev = point; // context before the window: left as stored
+      continue;
+    }
+    const revisedFlag = (e.stored?.flags ?? 0) & FLAG.REVISED;
+    const d = deriveReading(meter.derivation, prev, point);
+    d.flags |= revisedFlag | (e.stored && e.valueChanged ? FLAG.REVISED : 0);
+    prev = point;
+    const s = e.stored;
+    if (s && !e.valueChanged && sameDerived(s, d)) continue;
+    const row: StoredReading = {
+      meterId: meter.id,
+      atMs,
+      value: e.value,
+      batchId: e.batchId,
+      quantity: d.quantity,
+      flags: d.flags,
+      spanStartMs: d.spanStartMs,
+      spanEndMs: d.spanEndMs,
+    };
+    if (s) {
+      writes.updates.push(row);
+      if (s.flags & FLAG.SPLIT) writes.splitDeletes.push({ meterId: meter.id, atMs });
+      if (s.spanStartMs !== null && s.spanEndMs !== null) writes.spans.push([meter.id, s.spanStartMs, s.spanEndMs]);
+    } else {
+      writes.inserts.push(row);
+    }
+    if (d.spanStartMs !== null && d.spanEndMs !== null) writes.spans.push([meter.id, d.spanStartMs, d.spanEndMs]);
+    if (d.flags & FLAG.SPLIT) {
+      for (const share of slotShares(d)) {
+        writes.splitInserts.push({
+          meterId: meter.id,
+          slotMs: share.slotMs,
+          readingAtMs: atMs,
+          quantity: share.quantity,
+          slots: share.slots,
+          status: share.status,
+        });
+      }
+    }
+  }
+}
+
+async function applyWrites(client: pg.PoolClient, bucketer: Bucketer, writes: Writes): Promise<void> {
+  await repo.insertReadings(client, writes.inserts);
+  await repo.updateReadings(client, writes.updates);
+  await repo.insertRevisions(client, writes.revisions);
+  await repo.deleteSplits(client, writes.splitDeletes);
+  await repo.insertSplits(client, writes.splitInserts);
+  const touched = bucketer.touched(writes.spans);
+  writes.touchedHourCount = touched.hours.length;
+  await repo.recomputeRollups(client, touched);
+}
