@@ -19,7 +19,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/modules/*/*', '!**/modules/*/index.ts'],
+              regex: '(^|/)modules/[^/]+/(?!index\\.ts$)[^/]+$',
               message: 'Import another module through its index.ts (one front door per module).',
             },
           ],
@@ -35,7 +35,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['../*/*', '!../*/index.ts', '../../modules/*/*', '!../../modules/*/index.ts'],
+              regex: '^\\.\\./[^./][^/]*/(?!index\\.ts$)[^/]+$',
               message: 'Import another module through its index.ts (one front door per module).',
             },
           ],

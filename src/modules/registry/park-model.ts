@@ -47,7 +47,6 @@ export type Technology = (typeof TECHNOLOGIES)[number];
 export const ORGANISATION_KINDS = ['enterprise', 'park_operator', 'public'] as const;
 export const SITE_KINDS = ['plant', 'building', 'station', 'yard', 'other'] as const;
 
-const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 
 export const ParkSchema = Type.Object(
   {
@@ -72,7 +71,7 @@ export const OrganisationSchema = Type.Object(
   {
     id: Id,
     name: Type.String({ minLength: 1 }),
-    kind: Type.Optional(literals(ORGANISATION_KINDS)),
+    kind: Type.Optional(Type.Enum(ORGANISATION_KINDS)),
     uscc: Type.Optional(Type.String({ description: 'unified social credit code (GB 32100-2015), 18 characters' })),
     industryCode: Type.Optional(Type.String({ description: 'GB/T 4754-2017 industry code, e.g. C3216' })),
   },
@@ -85,7 +84,7 @@ export const SiteSchema = Type.Object(
     id: Id,
     name: Type.String({ minLength: 1 }),
     organisation: Id,
-    kind: Type.Optional(literals(SITE_KINDS)),
+    kind: Type.Optional(Type.Enum(SITE_KINDS)),
   },
   { additionalProperties: false },
 );
@@ -108,10 +107,10 @@ export const MeterSchema = Type.Object(
     name: Type.Optional(Type.String()),
     organisation: Id,
     site: Type.Optional(Id),
-    carrier: literals(CARRIERS),
-    role: literals(METER_ROLES),
-    technology: Type.Optional(literals(TECHNOLOGIES)),
-    readingKind: literals(READING_KINDS),
+    carrier: Type.Enum(CARRIERS),
+    role: Type.Enum(METER_ROLES),
+    technology: Type.Optional(Type.Enum(TECHNOLOGIES)),
+    readingKind: Type.Enum(READING_KINDS),
     unit: Type.String({ minLength: 1, description: 'unit of the raw reading, e.g. kWh, kW, m3, t, GJ' }),
     multiplier: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, description: 'CT × PT ratio; raw values × multiplier = engineering units' }),
@@ -120,7 +119,7 @@ export const MeterSchema = Type.Object(
       Type.Integer({ minimum: 1, maximum: 1440, description: 'nominal reporting interval, default 15' }),
     ),
     intervalStamp: Type.Optional(
-      literals(['end', 'start'] as const, ),
+      Type.Enum(['end', 'start'] as const),
     ),
     capacity: Type.Optional(
       Type.Number({

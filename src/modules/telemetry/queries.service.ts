@@ -28,8 +28,8 @@ export function parsePeriod(text: string, timeZone: string): Period {
     if (!r.ok) throw bad(r.reason);
     return r.atMs;
   };
-  let m: RegExpMatchArray | null;
-  if ((m = /^(\d{4})$/.exec(t))) {
+  let m = /^(\d{4})$/.exec(t);
+  if (m) {
     const from = at(`${m[1]}-01-01`);
     return { fromMs: from, toMs: nextBucketStart(from, 'year', timeZone), label: t };
   }
@@ -40,7 +40,7 @@ export function parsePeriod(text: string, timeZone: string): Period {
     for (let i = 0; i < 3; i++) from = nextBucketStart(from, 'month', timeZone);
     return { fromMs: start, toMs: from, label: t.toUpperCase() };
   }
-  if ((m = /^(\d{4})-(\d{2})$/.exec(t))) {
+  if (/^\d{4}-\d{2}$/.test(t)) {
     const from = at(`${t}-01`);
     return { fromMs: from, toMs: nextBucketStart(from, 'month', timeZone), label: t };
   }
