@@ -19,7 +19,8 @@ export interface Config {
 function port(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new AppError('BAD_INPUT', `${name}="${value}" is not a port`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new AppError('BAD_INPUT', `${name}="${value}" is not a port`);
   return n;
 }
 

@@ -52,12 +52,18 @@ async function resolvePark(db: Database, given: string | undefined, cfg: Config)
   if (wanted) return (await getPark(db.pool, wanted)).id;
   const parks = await listParks(db.pool);
   if (parks.length === 1) return parks[0]!.id;
-  if (parks.length === 0) throw new AppError('NOT_FOUND', 'no park yet: run `lingtan demo` or `lingtan park apply <file>`');
-  throw new AppError('BAD_INPUT', `several parks (${parks.map((p) => p.id).join(', ')}): choose one with --park`);
+  if (parks.length === 0)
+    throw new AppError('NOT_FOUND', 'no park yet: run `lingtan demo` or `lingtan park apply <file>`');
+  throw new AppError(
+    'BAD_INPUT',
+    `several parks (${parks.map((p) => p.id).join(', ')}): choose one with --park`,
+  );
 }
 
 const parkOption = new Option('--park <id>', 'park id (default: LINGTAN_PARK, or the only park)');
-const formatOption = new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table');
+const formatOption = new Option('--format <format>', 'output format')
+  .choices(['table', 'json', 'csv'])
+  .default('table');
 
 function print(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -79,10 +85,14 @@ park
       print(`sites: ${c(s.sites)}`);
       print(`meters: ${c(s.meters)}`);
       if (s.metersWithoutCapacity.length > 0) {
-        print(`note: ${s.metersWithoutCapacity.length} meter(s) have no capacity, so spikes cannot be detected on them`);
+        print(
+          `note: ${s.metersWithoutCapacity.length} meter(s) have no capacity, so spikes cannot be detected on them`,
+        );
       }
       if (s.metersToRederive.length > 0) {
-        print(`deriving the readings of ${s.metersToRederive.length} meter(s) again (their settings changed) …`);
+        print(
+          `deriving the readings of ${s.metersToRederive.length} meter(s) again (their settings changed) …`,
+        );
         await rederiveMeters(db.pool, s.metersToRederive);
       }
     });
@@ -107,7 +117,12 @@ park
   .action(async () => {
     await withDb(async (db) => {
       const parks = await listParks(db.pool);
-      print(renderTable(['id', 'name', 'province', 'timezone'], parks.map((p) => [p.id, p.name, p.province, p.timezone])));
+      print(
+        renderTable(
+          ['id', 'name', 'province', 'timezone'],
+          parks.map((p) => [p.id, p.name, p.province, p.timezone]),
+        ),
+      );
     });
   });
 
@@ -115,7 +130,9 @@ program
   .command('import')
   .description('import data')
   .command('readings <file>')
-  .description('back-fill readings from CSV (meter,at,value[,unit]); resumable, and a re-import changes nothing')
+  .description(
+    'back-fill readings from CSV (meter,at,value[,unit]); resumable, and a re-import changes nothing',
+  )
   .addOption(parkOption)
   .option('--batch <rows>', 'rows per transaction', (v) => Number(v), 50_000)
   .option('--force', 'import again even if this exact file was imported before')
@@ -131,7 +148,9 @@ program
       });
       bar.done();
       if (r.alreadyImported) {
-        print(`${file} was already imported whole (${formatNumber(r.lines - 1, 0)} rows); nothing to do (--force re-runs it)`);
+        print(
+          `${file} was already imported whole (${formatNumber(r.lines - 1, 0)} rows); nothing to do (--force re-runs it)`,
+        );
         return;
       }
       const seconds = (Date.now() - started) / 1000;
@@ -140,8 +159,12 @@ program
         `${formatNumber(r.received, 0)} rows in ${seconds.toFixed(1)} s (${formatNumber(r.received / Math.max(seconds, 0.001), 0)} rows/s): ` +
           `${formatNumber(r.inserted, 0)} new, ${formatNumber(r.unchanged, 0)} unchanged, ${formatNumber(r.revised, 0)} revised, ${formatNumber(r.rejected, 0)} rejected`,
       );
-      for (const rej of r.firstRejections) print(`  ${formatIssue({ file: path.basename(file), line: rej.line ?? undefined, field: rej.field, reason: rej.reason })}`);
-      if (r.rejected > r.firstRejections.length) print(`  … all rejected records: lingtan rejected --park ${parkId}`);
+      for (const rej of r.firstRejections)
+        print(
+          `  ${formatIssue({ file: path.basename(file), line: rej.line ?? undefined, field: rej.field, reason: rej.reason })}`,
+        );
+      if (r.rejected > r.firstRejections.length)
+        print(`  … all rejected records: lingtan rejected --park ${parkId}`);
     });
   });
 
@@ -150,44 +173,72 @@ program
   .description("a meter's series with coverage and flags")
   .addOption(parkOption)
   .requiredOption('--period <period>', 'YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD or FROM..TO')
-  .addOption(new Option('--resolution <r>', 'bucket size').choices(['15m', 'hour', 'day', 'month']).default('day'))
+  .addOption(
+    new Option('--resolution <r>', 'bucket size').choices(['15m', 'hour', 'day', 'month']).default('day'),
+  )
   .addOption(formatOption)
-  .action(async (meter: string, opts: { park?: string; period: string; resolution: Resolution; format: string }) => {
-    await withDb(async (db) => {
-      const parkId = await resolvePark(db, opts.park, config);
-      const tz = (await getPark(db.pool, parkId)).timezone;
-      const s = await meterSeries(db.pool, parkId, meter, parsePeriod(opts.period, tz), opts.resolution);
-      if (opts.format === 'json') return print(JSON.stringify(s, null, 2));
-      const header = ['start', `quantity (${s.unit})`, 'measured', 'estimated', 'quarantined', 'coverage', 'status', 'flags'];
-      if (opts.format === 'csv') {
-        return print(
-          renderCsv(
+  .action(
+    async (
+      meter: string,
+      opts: { park?: string; period: string; resolution: Resolution; format: string },
+    ) => {
+      await withDb(async (db) => {
+        const parkId = await resolvePark(db, opts.park, config);
+        const tz = (await getPark(db.pool, parkId)).timezone;
+        const s = await meterSeries(db.pool, parkId, meter, parsePeriod(opts.period, tz), opts.resolution);
+        if (opts.format === 'json') return print(JSON.stringify(s, null, 2));
+        const header = [
+          'start',
+          `quantity (${s.unit})`,
+          'measured',
+          'estimated',
+          'quarantined',
+          'coverage',
+          'status',
+          'flags',
+        ];
+        if (opts.format === 'csv') {
+          return print(
+            renderCsv(
+              header,
+              s.points.map((p) => [
+                formatLocal(p.startMs, tz),
+                p.quantity,
+                p.measured,
+                p.estimated,
+                p.quarantined,
+                p.coverage,
+                p.status,
+                p.flags.join(' '),
+              ]),
+            ),
+          );
+        }
+        print(
+          renderTable(
             header,
-            s.points.map((p) => [formatLocal(p.startMs, tz), p.quantity, p.measured, p.estimated, p.quarantined, p.coverage, p.status, p.flags.join(' ')]),
+            s.points.map((p) => [
+              formatLocal(p.startMs, tz),
+              formatNumber(p.quantity, 3),
+              formatNumber(p.measured, 3),
+              formatNumber(p.estimated, 3),
+              formatNumber(p.quarantined, 3),
+              formatPercent(p.coverage),
+              p.status,
+              p.flags.join(' '),
+            ]),
           ),
         );
-      }
-      print(
-        renderTable(
-          header,
-          s.points.map((p) => [
-            formatLocal(p.startMs, tz),
-            formatNumber(p.quantity, 3),
-            formatNumber(p.measured, 3),
-            formatNumber(p.estimated, 3),
-            formatNumber(p.quarantined, 3),
-            formatPercent(p.coverage),
-            p.status,
-            p.flags.join(' '),
-          ]),
-        ),
-      );
-      print(
-        `total ${formatNumber(s.totals.quantity, 3)} ${s.unit} (estimated ${formatNumber(s.totals.estimated, 3)}, quarantined ${formatNumber(s.totals.quarantined, 3)}), coverage ${formatPercent(s.totals.coverage)}`,
-      );
-      for (const r of s.revisions) print(`revision: ${formatLocal(r.atMs, tz)} was ${r.value} (batch ${r.batchId}), replaced by batch ${r.supersededBy}`);
-    });
-  });
+        print(
+          `total ${formatNumber(s.totals.quantity, 3)} ${s.unit} (estimated ${formatNumber(s.totals.estimated, 3)}, quarantined ${formatNumber(s.totals.quarantined, 3)}), coverage ${formatPercent(s.totals.coverage)}`,
+        );
+        for (const r of s.revisions)
+          print(
+            `revision: ${formatLocal(r.atMs, tz)} was ${r.value} (batch ${r.batchId}), replaced by batch ${r.supersededBy}`,
+          );
+      });
+    },
+  );
 
 program
   .command('energy')
@@ -201,9 +252,23 @@ program
       const parkId = await resolvePark(db, opts.park, config);
       const tz = (await getPark(db.pool, parkId)).timezone;
       const r = await energyByCarrier(db.pool, parkId, parsePeriod(opts.period, tz));
-      const rows = [...r.organisations.filter((o) => !opts.org || o.organisation === opts.org), ...(opts.org ? [] : r.park)];
+      const rows = [
+        ...r.organisations.filter((o) => !opts.org || o.organisation === opts.org),
+        ...(opts.org ? [] : r.park),
+      ];
       if (opts.format === 'json') return print(JSON.stringify({ period: r.period, rows }, null, 2));
-      const header = ['organisation', 'carrier', 'unit', 'net', 'import', 'generation', 'export', 'estimated', 'quarantined', 'coverage'];
+      const header = [
+        'organisation',
+        'carrier',
+        'unit',
+        'net',
+        'import',
+        'generation',
+        'export',
+        'estimated',
+        'quarantined',
+        'coverage',
+      ];
       const cells = rows.map((g) => [
         g.organisation ?? '(park)',
         g.carrier,
@@ -233,7 +298,16 @@ program
       const tz = (await getPark(db.pool, parkId)).timezone;
       const rows = await subMeterBalance(db.pool, parkId, parsePeriod(opts.period, tz), opts.meter);
       if (opts.format === 'json') return print(JSON.stringify(rows, null, 2));
-      const header = ['parent', 'unit', 'parent qty', 'children', 'Σ children', 'unmetered', 'share', 'coverage'];
+      const header = [
+        'parent',
+        'unit',
+        'parent qty',
+        'children',
+        'Σ children',
+        'unmetered',
+        'share',
+        'coverage',
+      ];
       const cells = rows.map((b) => [
         b.parent,
         b.unit,
@@ -263,10 +337,20 @@ program
       print(
         renderTable(
           ['batch', 'source', 'line', 'meter', 'field', 'reason', 'raw'],
-          r.rows.map((x) => [String(x.batchId), x.fileName ?? x.source, x.line === null ? '' : String(x.line), x.meterCode ?? '', x.field, x.reason, x.raw]),
+          r.rows.map((x) => [
+            String(x.batchId),
+            x.fileName ?? x.source,
+            x.line === null ? '' : String(x.line),
+            x.meterCode ?? '',
+            x.field,
+            x.reason,
+            x.raw,
+          ]),
         ),
       );
-      print(`${r.total} rejected record(s)${r.total > r.rows.length ? `, newest ${r.rows.length} shown` : ''}`);
+      print(
+        `${r.total} rejected record(s)${r.total > r.rows.length ? `, newest ${r.rows.length} shown` : ''}`,
+      );
     });
   });
 
@@ -317,7 +401,9 @@ function progressBar(): ((share: number, label: string) => void) & { done(): voi
     if (tty) {
       const w = 30;
       const filled = Math.round(s * w);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${(s * 100).toFixed(1)} % ${label}${eta}   `);
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${(s * 100).toFixed(1)} % ${label}${eta}   `,
+      );
     } else if (Math.floor(s * 10) > lastDecile) {
       lastDecile = Math.floor(s * 10);
       process.stderr.write(`${(s * 100).toFixed(0)} % ${label}\n`);
@@ -337,7 +423,9 @@ try {
     process.stderr.write(`lingtan: ${error.message}\n`);
     for (const issue of error.issues) process.stderr.write(`  ${formatIssue(issue)}\n`);
   } else {
-    process.stderr.write(`lingtan: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `lingtan: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exitCode = exitCodeFor(error);
 }

@@ -41,7 +41,10 @@ async function hourRollups(meter: string) {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const def = parseParkDefinition(fs.readFileSync('test/fixtures/small-park.yaml', 'utf8'), 'small-park.yaml');
+  const def = parseParkDefinition(
+    fs.readFileSync('test/fixtures/small-park.yaml', 'utf8'),
+    'small-park.yaml',
+  );
   await applyParkDefinition(db.pool, def);
   park = await loadParkMeters(db.pool, 'p1');
 });
@@ -63,7 +66,14 @@ describe('cumulative register with reset, spike and gap', () => {
   it('stores every reading and derives slot quantities by hand', async () => {
     const res = await ingest(series);
     expect(res).toMatchObject({ received: 8, inserted: 8, unchanged: 0, revised: 0, rejected: 0 });
-    const slots = await meterSeries(db.pool, 'p1', 'E-SUB1', parsePeriod('2025-01-01T00:00+08:00..2025-01-01T02:15+08:00', TZ), '15m', NOW);
+    const slots = await meterSeries(
+      db.pool,
+      'p1',
+      'E-SUB1',
+      parsePeriod('2025-01-01T00:00+08:00..2025-01-01T02:15+08:00', TZ),
+      '15m',
+      NOW,
+    );
     const byTime = slots.points.map((p) => [p.quantity, p.status, p.flags.join(' ')]);
     expect(byTime).toEqual([
       [50, 'measured', ''], // 00:00 1050 − 1000
@@ -82,9 +92,21 @@ describe('cumulative register with reset, spike and gap', () => {
   it('rolls up by hour with measured, estimated and quarantined kept apart', async () => {
     const hours = await hourRollups('E-SUB1');
     // 00:00 hour: 50 + 50 + 20 measured (3 of 4 slots), 500 quarantined.
-    expect(hours[0]).toMatchObject({ quantity: 120, measured: 120, estimated: 0, quarantined: 500, coverage: 0.75 });
+    expect(hours[0]).toMatchObject({
+      quantity: 120,
+      measured: 120,
+      estimated: 0,
+      quarantined: 500,
+      coverage: 0.75,
+    });
     // 01:00 hour: 25 measured (1 slot) + 60 estimated (3 slots).
-    expect(hours[1]).toMatchObject({ quantity: 85, measured: 25, estimated: 60, coverage: 0.25, status: 'partial' });
+    expect(hours[1]).toMatchObject({
+      quantity: 85,
+      measured: 25,
+      estimated: 60,
+      coverage: 0.25,
+      status: 'partial',
+    });
     // 02:00 hour: only the 02:00–02:15 slot: 25.
     expect(hours[2]).toMatchObject({ quantity: 25, coverage: 0.25 });
     // 03:00 and later: nothing known — missing, never zero.
@@ -108,7 +130,13 @@ describe('cumulative register with reset, spike and gap', () => {
     const res = await ingest([r('E-SUB1', '01:45', 585), r('E-SUB1', '01:30', 565)]);
     expect(res).toMatchObject({ inserted: 2, touchedHours: 1 });
     const hours = await hourRollups('E-SUB1');
-    expect(hours[1]).toMatchObject({ quantity: 85, measured: 85, estimated: 0, coverage: 1, status: 'measured' });
+    expect(hours[1]).toMatchObject({
+      quantity: 85,
+      measured: 85,
+      estimated: 0,
+      coverage: 1,
+      status: 'measured',
+    });
     const day = await meterSeries(db.pool, 'p1', 'E-SUB1', parsePeriod('2025-01', TZ), 'day', NOW);
     expect(day.points[0]).toMatchObject({ quantity: 230, estimated: 0 });
   });
@@ -128,7 +156,14 @@ describe('multiplier and rollover', () => {
   it('applies CT × PT and unwraps the register', async () => {
     // E-MAIN ×100, wraps at 10,000: 9,999.0 → 0.5 is 1.5 raw = 150 kWh; 0.5 → 2.0 is 150 kWh.
     await ingest([r('E-MAIN', '00:00', 9999), r('E-MAIN', '00:15', 0.5), r('E-MAIN', '00:30', 2)]);
-    const s = await meterSeries(db.pool, 'p1', 'E-MAIN', parsePeriod('2025-01-01T00:00+08:00..2025-01-01T00:30+08:00', TZ), '15m', NOW);
+    const s = await meterSeries(
+      db.pool,
+      'p1',
+      'E-MAIN',
+      parsePeriod('2025-01-01T00:00+08:00..2025-01-01T00:30+08:00', TZ),
+      '15m',
+      NOW,
+    );
     expect(s.points.map((p) => [p.quantity, p.flags.join(' ')])).toEqual([
       [150, 'rollover'],
       [150, ''],
@@ -141,14 +176,33 @@ describe('interval and power meters', () => {
     // 0.03 MWh = 30 kWh.
     const res = await ingest([r('E-SUB2', '00:15', 30), r('E-SUB2', '00:30', 0.03, 'MWh')]);
     expect(res.inserted).toBe(2);
-    const s = await meterSeries(db.pool, 'p1', 'E-SUB2', parsePeriod('2025-01-01T00:00+08:00..2025-01-01T00:30+08:00', TZ), '15m', NOW);
+    const s = await meterSeries(
+      db.pool,
+      'p1',
+      'E-SUB2',
+      parsePeriod('2025-01-01T00:00+08:00..2025-01-01T00:30+08:00', TZ),
+      '15m',
+      NOW,
+    );
     expect(s.points.map((p) => p.quantity)).toEqual([30, 30]);
   });
 
   it('integrates power by the trapezoid rule and leaves a gap in power missing', async () => {
     // (0 + 100) / 2 kW × 0.25 h = 12.5 kWh; (100 + 200) / 2 × 0.25 = 37.5 kWh; 00:30 → 01:15 is 45 min: unknown.
-    await ingest([r('PV-1', '00:00', 0), r('PV-1', '00:15', 100), r('PV-1', '00:30', 200), r('PV-1', '01:15', 200)]);
-    const s = await meterSeries(db.pool, 'p1', 'PV-1', parsePeriod('2025-01-01T00:00+08:00..2025-01-01T01:15+08:00', TZ), '15m', NOW);
+    await ingest([
+      r('PV-1', '00:00', 0),
+      r('PV-1', '00:15', 100),
+      r('PV-1', '00:30', 200),
+      r('PV-1', '01:15', 200),
+    ]);
+    const s = await meterSeries(
+      db.pool,
+      'p1',
+      'PV-1',
+      parsePeriod('2025-01-01T00:00+08:00..2025-01-01T01:15+08:00', TZ),
+      '15m',
+      NOW,
+    );
     expect(s.points.map((p) => p.quantity)).toEqual([12.5, 37.5, null, null, null]);
   });
 });
@@ -157,8 +211,20 @@ describe('meter replacement', () => {
   it('adds what the old meter counted after the last reading and what the new one counted since', async () => {
     // Old register 4,990 at 02:45, final 5,000 at the 03:00 swap; the new one starts at 0 and reads 0 at 03:00:
     // slot 02:45 = (5,000 − 4,990) + (0 − 0) = 10 m³; slot 03:00 = 12 − 0 = 12 m³.
-    await ingest([r('G-1', '02:30', 4980), r('G-1', '02:45', 4990), r('G-1', '03:00', 0), r('G-1', '03:15', 12)]);
-    const s = await meterSeries(db.pool, 'p1', 'G-1', parsePeriod('2025-01-01T02:30+08:00..2025-01-01T03:15+08:00', TZ), '15m', NOW);
+    await ingest([
+      r('G-1', '02:30', 4980),
+      r('G-1', '02:45', 4990),
+      r('G-1', '03:00', 0),
+      r('G-1', '03:15', 12),
+    ]);
+    const s = await meterSeries(
+      db.pool,
+      'p1',
+      'G-1',
+      parsePeriod('2025-01-01T02:30+08:00..2025-01-01T03:15+08:00', TZ),
+      '15m',
+      NOW,
+    );
     expect(s.points.map((p) => [p.quantity, p.flags.join(' ')])).toEqual([
       [10, ''],
       [10, 'replacement'],

@@ -5,7 +5,12 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { applyParkDefinition, type ParkDefinition } from '../src/modules/registry/index.ts';
-import { ingestBatch, loadParkMeters, type ParkMeters, type ReadingRecord } from '../src/modules/telemetry/index.ts';
+import {
+  ingestBatch,
+  loadParkMeters,
+  type ParkMeters,
+  type ReadingRecord,
+} from '../src/modules/telemetry/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -50,7 +55,14 @@ beforeAll(async () => {
 afterAll(async () => db?.close());
 
 async function clear(): Promise<void> {
-  for (const t of ['reading', 'reading_split', 'rollup_hour', 'rollup_day', 'rollup_month', 'reading_revision']) {
+  for (const t of [
+    'reading',
+    'reading_split',
+    'rollup_hour',
+    'rollup_day',
+    'rollup_month',
+    'reading_revision',
+  ]) {
     await db.pool.query(`DELETE FROM ${t}`);
   }
 }
@@ -86,7 +98,12 @@ function toReadings(code: string, kind: 'cumulative' | 'interval' | 'power', ste
 
 async function rollups(table: string, meterCode: string) {
   const id = park.byCode.get(meterCode)!.id;
-  const { rows } = await db.pool.query<{ bucket_at: number; measured: number; estimated: number; quarantined: number }>(
+  const { rows } = await db.pool.query<{
+    bucket_at: number;
+    measured: number;
+    estimated: number;
+    quarantined: number;
+  }>(
     `SELECT bucket_at, measured, estimated, quarantined FROM ${table} WHERE meter_id = $1 ORDER BY bucket_at`,
     [id],
   );
@@ -118,25 +135,28 @@ describe.each(['cumulative', 'interval', 'power'] as const)('%s meters', (kind) 
     }
   });
 
-  test.prop([seriesArb], { numRuns: 12 })('energy is conserved from readings through every rollup level', async (steps) => {
-    await clear();
-    await ingestBatch(db.pool, park, toReadings(`${prefix}-A`, kind, steps), { source: 'p', nowMs: NOW });
-    const id = park.byCode.get(`${prefix}-A`)!.id;
-    // Second method: the sum of the derived quantities straight from the reading rows.
-    const { rows } = await db.pool.query<{ counted: number | null; quarantined: number | null }>(
-      `SELECT sum(quantity) FILTER (WHERE flags & 16 = 0) AS counted, sum(quantity) FILTER (WHERE flags & 16 <> 0) AS quarantined
+  test.prop([seriesArb], { numRuns: 12 })(
+    'energy is conserved from readings through every rollup level',
+    async (steps) => {
+      await clear();
+      await ingestBatch(db.pool, park, toReadings(`${prefix}-A`, kind, steps), { source: 'p', nowMs: NOW });
+      const id = park.byCode.get(`${prefix}-A`)!.id;
+      // Second method: the sum of the derived quantities straight from the reading rows.
+      const { rows } = await db.pool.query<{ counted: number | null; quarantined: number | null }>(
+        `SELECT sum(quantity) FILTER (WHERE flags & 16 = 0) AS counted, sum(quantity) FILTER (WHERE flags & 16 <> 0) AS quarantined
        FROM reading WHERE meter_id = $1`,
-      [id],
-    );
-    const expectedCounted = rows[0]!.counted ?? 0;
-    const expectedQuarantined = rows[0]!.quarantined ?? 0;
-    for (const table of ['rollup_hour', 'rollup_day', 'rollup_month']) {
-      const { rows: sums } = await db.pool.query<{ counted: number | null; quarantined: number | null }>(
-        `SELECT sum(measured + estimated) AS counted, sum(quarantined) AS quarantined FROM ${table} WHERE meter_id = $1`,
         [id],
       );
-      expect(sums[0]!.counted ?? 0).toBeCloseTo(expectedCounted, 6);
-      expect(sums[0]!.quarantined ?? 0).toBeCloseTo(expectedQuarantined, 6);
-    }
-  });
+      const expectedCounted = rows[0]!.counted ?? 0;
+      const expectedQuarantined = rows[0]!.quarantined ?? 0;
+      for (const table of ['rollup_hour', 'rollup_day', 'rollup_month']) {
+        const { rows: sums } = await db.pool.query<{ counted: number | null; quarantined: number | null }>(
+          `SELECT sum(measured + estimated) AS counted, sum(quarantined) AS quarantined FROM ${table} WHERE meter_id = $1`,
+          [id],
+        );
+        expect(sums[0]!.counted ?? 0).toBeCloseTo(expectedCounted, 6);
+        expect(sums[0]!.quarantined ?? 0).toBeCloseTo(expectedQuarantined, 6);
+      }
+    },
+  );
 });

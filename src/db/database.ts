@@ -6,7 +6,9 @@ import { AppError } from '../lib/errors.ts';
 import { migrate } from './migrate.ts';
 
 // Timestamps leave the driver as JavaScript numbers (epoch ms) rather than Date objects: cheaper, and no zone games.
-pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (text) => Date.parse(text.length === 22 ? `${text}:00` : text));
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (text) =>
+  Date.parse(text.length === 22 ? `${text}:00` : text),
+);
 pg.types.setTypeParser(pg.types.builtins.INT8, (text) => Number(text));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (text) => Number(text));
 
@@ -61,7 +63,14 @@ export async function startEmbeddedServer(
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'shared_buffers=256MB', '-c', 'max_wal_size=2GB', '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: [
+      '-c',
+      'shared_buffers=256MB',
+      '-c',
+      'max_wal_size=2GB',
+      '-c',
+      'listen_addresses=127.0.0.1',
+    ],
     onLog: () => undefined,
     onError: () => undefined,
   });
@@ -72,9 +81,13 @@ export async function startEmbeddedServer(
     }
     await server.start();
   } catch (cause) {
-    throw new AppError('UNAVAILABLE', `could not start the embedded PostgreSQL on ${dataDir} (port ${port})`, {
-      cause,
-    });
+    throw new AppError(
+      'UNAVAILABLE',
+      `could not start the embedded PostgreSQL on ${dataDir} (port ${port})`,
+      {
+        cause,
+      },
+    );
   }
   await ensureDatabase(adminUrl, EMBEDDED_DATABASE);
   return { url, handle: { stop: () => server.stop() } };

@@ -19,7 +19,11 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly issues: readonly InputIssue[];
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; issues?: readonly InputIssue[] } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; issues?: readonly InputIssue[] } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
@@ -29,7 +33,9 @@ export class AppError extends Error {
 
 /** Formats an issue as `file:line field: reason`, the shape every CLI error uses. */
 export function formatIssue(issue: InputIssue): string {
-  const where = [issue.file, issue.line === undefined ? undefined : String(issue.line)].filter(Boolean).join(':');
+  const where = [issue.file, issue.line === undefined ? undefined : String(issue.line)]
+    .filter(Boolean)
+    .join(':');
   const field = issue.field ? `${issue.field}: ` : '';
   return `${where ? `${where} ` : ''}${field}${issue.reason}`;
 }

@@ -14,7 +14,9 @@ export function formatPercent(share: number | null | undefined, decimals = 1): s
 /** Renders rows as an aligned table; numeric-looking cells are right-aligned. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+—\d.,\s%]*$/.test(r[i] ?? '')));
+  const numeric = header.map(
+    (_, i) => rows.length > 0 && rows.every((r) => /^[-+—\d.,\s%]*$/.test(r[i] ?? '')),
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => {
@@ -29,12 +31,20 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
 /** Display width: CJK characters take two columns. */
 function width(text: string): number {
   let w = 0;
-  for (const ch of text) w += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(ch) ? 2 : 1;
+  for (const ch of text)
+    w += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(
+      ch,
+    )
+      ? 2
+      : 1;
   return w;
 }
 
 /** Rows as CSV text (RFC 4180 quoting where needed). */
-export function renderCsv(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+export function renderCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null)[])[],
+): string {
   const cell = (v: string | number | null) => {
     if (v === null) return '';
     const s = String(v);

@@ -44,7 +44,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof AppError) {
-      return reply.status(STATUS[error.code]).send({ error: error.code, message: error.message, issues: error.issues });
+      return reply
+        .status(STATUS[error.code])
+        .send({ error: error.code, message: error.message, issues: error.issues });
     }
     const e = error as { validation?: unknown; statusCode?: number; message?: string };
     if (e.validation || (e.statusCode && e.statusCode < 500)) {
@@ -59,7 +61,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return { status: 'ok' };
   });
 
-  app.get('/api/parks', async () => ({ parks: (await listParks(pool)).map((p) => ({ id: p.id, name: p.name, province: p.province, timezone: p.timezone })) }));
+  app.get('/api/parks', async () => ({
+    parks: (await listParks(pool)).map((p) => ({
+      id: p.id,
+      name: p.name,
+      province: p.province,
+      timezone: p.timezone,
+    })),
+  }));
 
   app.get<{ Params: { park: string } }>('/api/parks/:park/meters', async (req) => {
     const park = await getPark(pool, req.params.park);
@@ -74,7 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     };
   });
 
-  app.get<{ Params: { park: string; meter: string }; Querystring: { period: string; resolution?: Resolution } }>(
+  app.get<{
+    Params: { park: string; meter: string };
+    Querystring: { period: string; resolution?: Resolution };
+  }>(
     '/api/parks/:park/meters/:meter/series',
     {
       schema: {
@@ -86,7 +98,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     async (req) => {
       const park = await getPark(pool, req.params.park);
-      return meterSeries(pool, park.id, req.params.meter, parsePeriod(req.query.period, park.timezone), req.query.resolution ?? 'day', now());
+      return meterSeries(
+        pool,
+        park.id,
+        req.params.meter,
+        parsePeriod(req.query.period, park.timezone),
+        req.query.resolution ?? 'day',
+        now(),
+      );
     },
   );
 
@@ -101,16 +120,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get<{ Params: { park: string }; Querystring: { period: string; meter?: string } }>(
     '/api/parks/:park/balance',
-    { schema: { querystring: { ...periodQuery, properties: { ...periodQuery.properties, meter: { type: 'string' } } } } },
+    {
+      schema: {
+        querystring: { ...periodQuery, properties: { ...periodQuery.properties, meter: { type: 'string' } } },
+      },
+    },
     async (req) => {
       const park = await getPark(pool, req.params.park);
-      return { balances: await subMeterBalance(pool, park.id, parsePeriod(req.query.period, park.timezone), req.query.meter, now()) };
+      return {
+        balances: await subMeterBalance(
+          pool,
+          park.id,
+          parsePeriod(req.query.period, park.timezone),
+          req.query.meter,
+          now(),
+        ),
+      };
     },
   );
 
   app.get<{ Params: { park: string }; Querystring: { meter?: string; limit?: number } }>(
     '/api/parks/:park/rejected',
-    { schema: { querystring: { type: 'object', properties: { meter: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 } } } } },
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { meter: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+        },
+      },
+    },
     async (req) => {
       const park = await getPark(pool, req.params.park);
       return rejectedRecords(pool, park.id, req.query.meter, req.query.limit ?? 100);

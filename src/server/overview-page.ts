@@ -5,7 +5,12 @@
 import type pg from 'pg';
 import { formatNumber, formatPercent } from '../lib/format.ts';
 import { listOrganisations, type ParkRow } from '../modules/registry/index.ts';
-import { energyByCarrier, parsePeriod, rejectedRecords, subMeterBalance } from '../modules/telemetry/index.ts';
+import {
+  energyByCarrier,
+  parsePeriod,
+  rejectedRecords,
+  subMeterBalance,
+} from '../modules/telemetry/index.ts';
 
 const CARRIER_ZH: Record<string, string> = {
   electricity: '电力',
@@ -44,7 +49,10 @@ export async function overviewPage(
 ): Promise<string> {
   const park = parks.find((p) => p.id === parkId) ?? parks[0];
   if (!park) {
-    return shell('零碳 Lingtan', '<p>尚无园区。运行 <code>lingtan demo</code> 或 <code>lingtan park apply &lt;文件&gt;</code>。</p>');
+    return shell(
+      '零碳 Lingtan',
+      '<p>尚无园区。运行 <code>lingtan demo</code> 或 <code>lingtan park apply &lt;文件&gt;</code>。</p>',
+    );
   }
   const period = parsePeriod(periodText ?? (await latestDataYear(pool, park)), park.timezone);
   const [energy, orgs, balance, rejected] = await Promise.all([
@@ -73,16 +81,31 @@ export async function overviewPage(
   const orgRows = energy.organisations
     .filter((g) => g.carrier === 'electricity')
     .sort((a, b) => b.net - a.net)
-    .map((g) => row([esc(orgName.get(g.organisation ?? '') ?? g.organisation ?? ''), formatNumber(g.net), formatPercent(g.coverage)]))
+    .map((g) =>
+      row([
+        esc(orgName.get(g.organisation ?? '') ?? g.organisation ?? ''),
+        formatNumber(g.net),
+        formatPercent(g.coverage),
+      ]),
+    )
     .join('');
   const balanceRows = balance
     .filter((b) => b.carrier === 'electricity')
     .map((b) =>
-      row([esc(b.parent), formatNumber(b.parentQuantity), formatNumber(b.childrenQuantity), formatNumber(b.unmetered), formatPercent(b.unmeteredShare), formatPercent(b.coverage)]),
+      row([
+        esc(b.parent),
+        formatNumber(b.parentQuantity),
+        formatNumber(b.childrenQuantity),
+        formatNumber(b.unmetered),
+        formatPercent(b.unmeteredShare),
+        formatPercent(b.coverage),
+      ]),
     )
     .join('');
   const rejectedRows = rejected.rows
-    .map((r) => row([esc(r.meterCode ?? ''), r.line === null ? '' : String(r.line), esc(r.field), esc(r.reason)]))
+    .map((r) =>
+      row([esc(r.meterCode ?? ''), r.line === null ? '' : String(r.line), esc(r.field), esc(r.reason)]),
+    )
     .join('');
   const body = `
   <header><h1>${esc(park.name)}</h1><p>${esc(park.province)} · ${esc(park.timezone)} · 统计期 <b>${esc(period.label)}</b>

@@ -6,13 +6,18 @@ import { listParks } from '../modules/registry/index.ts';
 import { buildDemo } from '../modules/demo/index.ts';
 import { buildApp } from './app.ts';
 
-export async function serve(config: Config, options: { withDemo: boolean; demoDays?: number }): Promise<void> {
+export async function serve(
+  config: Config,
+  options: { withDemo: boolean; demoDays?: number },
+): Promise<void> {
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: path.join(config.home, 'pg'),
     port: config.embeddedPgPort,
   });
-  process.stderr.write(`database: ${db.kind === 'embedded' ? `embedded PostgreSQL in ${path.join(config.home, 'pg')}` : 'DATABASE_URL'}\n`);
+  process.stderr.write(
+    `database: ${db.kind === 'embedded' ? `embedded PostgreSQL in ${path.join(config.home, 'pg')}` : 'DATABASE_URL'}\n`,
+  );
   if (options.withDemo && (await listParks(db.pool)).length === 0) {
     process.stderr.write('no park yet: building the demo park (one-time; a year of 15-minute data) …\n');
     let lastDecile = -1;

@@ -18,7 +18,13 @@ export interface TestDatabase extends Database {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
-  const db = await openDatabase({ databaseUrl: testDatabaseUrl(), dataDir: '', port: 0, schema, poolSize: 4 });
+  const db = await openDatabase({
+    databaseUrl: testDatabaseUrl(),
+    dataDir: '',
+    port: 0,
+    schema,
+    poolSize: 4,
+  });
   return {
     ...db,
     schema,

@@ -47,14 +47,16 @@ export type Technology = (typeof TECHNOLOGIES)[number];
 export const ORGANISATION_KINDS = ['enterprise', 'park_operator', 'public'] as const;
 export const SITE_KINDS = ['plant', 'building', 'station', 'yard', 'other'] as const;
 
-
 export const ParkSchema = Type.Object(
   {
     id: Id,
     name: Type.String({ minLength: 1 }),
     province: Type.String({ minLength: 1, description: 'pinyin, lower case: yunnan, hunan, shandong …' }),
     timezone: Type.String({ minLength: 1, description: 'IANA zone, e.g. Asia/Shanghai' }),
-    gridRegion: Type.String({ minLength: 1, description: 'regional grid: north, northeast, east, central, northwest, south' }),
+    gridRegion: Type.String({
+      minLength: 1,
+      description: 'regional grid: north, northeast, east, central, northwest, south',
+    }),
     location: Type.Object(
       {
         latitude: Type.Number({ minimum: -90, maximum: 90 }),
@@ -72,7 +74,9 @@ export const OrganisationSchema = Type.Object(
     id: Id,
     name: Type.String({ minLength: 1 }),
     kind: Type.Optional(Type.Enum(ORGANISATION_KINDS)),
-    uscc: Type.Optional(Type.String({ description: 'unified social credit code (GB 32100-2015), 18 characters' })),
+    uscc: Type.Optional(
+      Type.String({ description: 'unified social credit code (GB 32100-2015), 18 characters' }),
+    ),
     industryCode: Type.Optional(Type.String({ description: 'GB/T 4754-2017 industry code, e.g. C3216' })),
   },
   { additionalProperties: false },
@@ -93,8 +97,14 @@ export type Site = Static<typeof SiteSchema>;
 export const ReplacementSchema = Type.Object(
   {
     at: DateOrInstant,
-    oldFinalReading: Type.Number({ minimum: 0, description: 'last register value of the removed meter (raw units)' }),
-    newInitialReading: Type.Number({ minimum: 0, description: 'first register value of the new meter (raw units)' }),
+    oldFinalReading: Type.Number({
+      minimum: 0,
+      description: 'last register value of the removed meter (raw units)',
+    }),
+    newInitialReading: Type.Number({
+      minimum: 0,
+      description: 'first register value of the new meter (raw units)',
+    }),
     note: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
@@ -113,22 +123,27 @@ export const MeterSchema = Type.Object(
     readingKind: Type.Enum(READING_KINDS),
     unit: Type.String({ minLength: 1, description: 'unit of the raw reading, e.g. kWh, kW, m3, t, GJ' }),
     multiplier: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, description: 'CT × PT ratio; raw values × multiplier = engineering units' }),
+      Type.Number({
+        exclusiveMinimum: 0,
+        description: 'CT × PT ratio; raw values × multiplier = engineering units',
+      }),
     ),
     intervalMinutes: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 1440, description: 'nominal reporting interval, default 15' }),
     ),
-    intervalStamp: Type.Optional(
-      Type.Enum(['end', 'start'] as const),
-    ),
+    intervalStamp: Type.Optional(Type.Enum(['end', 'start'] as const)),
     capacity: Type.Optional(
       Type.Number({
         exclusiveMinimum: 0,
-        description: 'largest plausible rate in engineering units per hour (kW for kWh); faster rates are spikes',
+        description:
+          'largest plausible rate in engineering units per hour (kW for kWh); faster rates are spikes',
       }),
     ),
     rolloverAt: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, description: 'raw register value at which the counter wraps to zero' }),
+      Type.Number({
+        exclusiveMinimum: 0,
+        description: 'raw register value at which the counter wraps to zero',
+      }),
     ),
     parent: Type.Optional(Id),
     installedAt: Type.Optional(DateOrInstant),

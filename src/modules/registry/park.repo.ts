@@ -74,7 +74,11 @@ export interface UpsertCounts {
 }
 
 /** Upserts organisations in file order and archives those no longer listed. */
-export async function syncOrganisations(db: Queryable, parkId: string, orgs: Organisation[]): Promise<UpsertCounts> {
+export async function syncOrganisations(
+  db: Queryable,
+  parkId: string,
+  orgs: Organisation[],
+): Promise<UpsertCounts> {
   const { rows } = await db.query<{ inserted: boolean }>(
     `INSERT INTO organisation (park_id, code, name, kind, uscc, industry_code, spec, position, archived)
      SELECT $1, o.spec->>'id', o.spec->>'name', coalesce(o.spec->>'kind', 'enterprise'), o.spec->>'uscc',
@@ -185,11 +189,17 @@ export async function listMeters(db: Queryable, parkId: string): Promise<MeterRo
 }
 
 export async function listMetersById(db: Queryable, ids: readonly number[]): Promise<MeterRow[]> {
-  const { rows } = await db.query<MeterRow>(`SELECT ${METER_COLUMNS} FROM meter WHERE id = ANY($1::int[])`, [ids]);
+  const { rows } = await db.query<MeterRow>(`SELECT ${METER_COLUMNS} FROM meter WHERE id = ANY($1::int[])`, [
+    ids,
+  ]);
   return rows;
 }
 
-export async function listOrganisations(db: Queryable, parkId: string, includeArchived = false): Promise<Organisation[]> {
+export async function listOrganisations(
+  db: Queryable,
+  parkId: string,
+  includeArchived = false,
+): Promise<Organisation[]> {
   const { rows } = await db.query<{ spec: Organisation }>(
     `SELECT spec FROM organisation WHERE park_id = $1 AND (NOT archived OR $2) ORDER BY position`,
     [parkId, includeArchived],

@@ -112,7 +112,11 @@ export async function exportPark(pool: pg.Pool, parkId: string): Promise<ParkDef
 
 export async function getPark(pool: pg.Pool | pg.PoolClient, parkId: string): Promise<ParkRow> {
   const park = await repo.findPark(pool, parkId);
-  if (!park) throw new AppError('NOT_FOUND', `no park "${parkId}"; apply a park definition first (lingtan park apply)`);
+  if (!park)
+    throw new AppError(
+      'NOT_FOUND',
+      `no park "${parkId}"; apply a park definition first (lingtan park apply)`,
+    );
   return park;
 }
 

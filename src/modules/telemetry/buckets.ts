@@ -60,7 +60,11 @@ export function createBucketer(timeZone: string): Bucketer {
         }
         const monthSet = new Set<number>();
         for (const d of daySet) {
-          days.push({ meterId, startMs: d, endMs: cached(nextDay, d, () => nextBucketStart(d, 'day', timeZone)) });
+          days.push({
+            meterId,
+            startMs: d,
+            endMs: cached(nextDay, d, () => nextBucketStart(d, 'day', timeZone)),
+          });
           monthSet.add(cached(monthOfDay, d, () => localBucketStart(d, 'month', timeZone)));
         }
         for (const m of monthSet) {

@@ -88,9 +88,11 @@ async function* lines(file: string): AsyncGenerator<{ text: string; bytes: numbe
     const text = rest + (chunk as string);
     const parts = text.split('\n');
     rest = parts.pop() ?? '';
-    for (const p of parts) yield { text: p.endsWith('\r') ? p.slice(0, -1) : p, bytes: Buffer.byteLength(p) + 1 };
+    for (const p of parts)
+      yield { text: p.endsWith('\r') ? p.slice(0, -1) : p, bytes: Buffer.byteLength(p) + 1 };
   }
-  if (rest !== '') yield { text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, bytes: Buffer.byteLength(rest) };
+  if (rest !== '')
+    yield { text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, bytes: Buffer.byteLength(rest) };
 }
 
 /**
@@ -180,12 +182,19 @@ export async function importReadingsCsv(
     lineNo += 1;
     bytesDone += bytes;
     if (lineNo === 1) {
-      const header = splitCsvLine(text.replace(/^\uFEFF/, '')).map((h) => COLUMN_ALIASES[h.trim().toLowerCase()]);
+      const header = splitCsvLine(text.replace(/^\uFEFF/, '')).map(
+        (h) => COLUMN_ALIASES[h.trim().toLowerCase()],
+      );
       const find = (name: 'meter' | 'at' | 'value' | 'unit') => header.indexOf(name);
       const missing = (['meter', 'at', 'value'] as const).filter((c) => find(c) < 0);
       if (missing.length > 0) {
         throw new AppError('BAD_INPUT', `${fileName}:1: the header lacks column(s) ${missing.join(', ')}`, {
-          issues: missing.map((c) => ({ file: fileName, line: 1, field: c, reason: `column "${c}" is missing` })),
+          issues: missing.map((c) => ({
+            file: fileName,
+            line: 1,
+            field: c,
+            reason: `column "${c}" is missing`,
+          })),
         });
       }
       columns = { meter: find('meter'), at: find('at'), value: find('value'), unit: find('unit') };

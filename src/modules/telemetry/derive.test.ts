@@ -50,7 +50,9 @@ describe('cumulative registers', () => {
       { atMs: min(15), value: 38 },
     ]);
     expect(spike).toMatchObject({ quantity: 38, flags: FLAG.SPIKE });
-    expect(slotShares(spike!)).toEqual([{ slotMs: min(0), quantity: 38, slots: 1, status: STATUS.QUARANTINED }]);
+    expect(slotShares(spike!)).toEqual([
+      { slotMs: min(0), quantity: 38, slots: 1, status: STATUS.QUARANTINED },
+    ]);
   });
 
   it('bridges a gap as an estimate spread over the slots, exact in total', () => {

@@ -105,8 +105,13 @@ export function deriveReading(meter: MeterDerivation, prev: RawPoint | undefined
   } else {
     rawDelta = point.value - prev.value;
     if (rawDelta < 0) {
-      const wrapped = meter.rolloverAt === undefined ? undefined : meter.rolloverAt - prev.value + point.value;
-      if (wrapped !== undefined && wrapped >= 0 && isPlausible(meter, wrapped * meter.multiplier, spanMs, true)) {
+      const wrapped =
+        meter.rolloverAt === undefined ? undefined : meter.rolloverAt - prev.value + point.value;
+      if (
+        wrapped !== undefined &&
+        wrapped >= 0 &&
+        isPlausible(meter, wrapped * meter.multiplier, spanMs, true)
+      ) {
         rawDelta = wrapped;
         flags |= FLAG.ROLLOVER;
       } else {
@@ -118,10 +123,18 @@ export function deriveReading(meter: MeterDerivation, prev: RawPoint | undefined
   return finish(meter, rawDelta * meter.multiplier, flags, prev.atMs, point.atMs, intervalMs);
 }
 
-function isPlausible(meter: MeterDerivation, quantity: number, spanMs: number, unknownIsPlausible: boolean): boolean {
+function isPlausible(
+  meter: MeterDerivation,
+  quantity: number,
+  spanMs: number,
+  unknownIsPlausible: boolean,
+): boolean {
   if (meter.capacity === undefined) {
     // Without a capacity a wrap is plausible only if it is small against the register's range.
-    return unknownIsPlausible && (meter.rolloverAt === undefined || quantity / meter.multiplier < meter.rolloverAt / 2);
+    return (
+      unknownIsPlausible &&
+      (meter.rolloverAt === undefined || quantity / meter.multiplier < meter.rolloverAt / 2)
+    );
   }
   const hours = Math.max(spanMs, SLOT_MS) / 3_600_000;
   return quantity <= meter.capacity * SPIKE_TOLERANCE * hours;
@@ -172,7 +185,11 @@ export function slotShares(derived: Derived): SlotShare[] {
  * Derives a whole ordered series (no duplicate timestamps), given the reading before it. Used for re-derivation
  * and as the reference in tests.
  */
-export function deriveSeries(meter: MeterDerivation, before: RawPoint | undefined, points: readonly RawPoint[]): Derived[] {
+export function deriveSeries(
+  meter: MeterDerivation,
+  before: RawPoint | undefined,
+  points: readonly RawPoint[],
+): Derived[] {
   const out: Derived[] = [];
   let prev = before;
   for (const p of points) {

@@ -106,12 +106,14 @@ export function validateRecord(
       raw: rec.raw ?? JSON.stringify(rec),
     },
   });
-  if (rec.malformed) return reject(rec.malformed.field, rec.malformed.reason, park.byCode.get(rec.meter)?.id ?? null);
+  if (rec.malformed)
+    return reject(rec.malformed.field, rec.malformed.reason, park.byCode.get(rec.meter)?.id ?? null);
   const meter = park.byCode.get(rec.meter);
   if (!meter) return reject('meter', rec.meter === '' ? 'meter is empty' : `unknown meter "${rec.meter}"`);
   const at = parseTimestamp(rec.at, park.timeZone);
   if (!at.ok) return reject('at', at.reason, meter.id);
-  if (at.atMs > nowMs + FUTURE_TOLERANCE_MS) return reject('at', `timestamp ${rec.at} is in the future`, meter.id);
+  if (at.atMs > nowMs + FUTURE_TOLERANCE_MS)
+    return reject('at', `timestamp ${rec.at} is in the future`, meter.id);
   if (meter.installedAtMs !== null && at.atMs < meter.installedAtMs) {
     return reject('at', `timestamp ${rec.at} is before the meter was installed`, meter.id);
   }
@@ -126,7 +128,8 @@ export function validateRecord(
     if (Number.isNaN(value)) return reject('value', `value "${rec.value}" is not a number`, meter.id);
   }
   if (!Number.isFinite(value)) return reject('value', `value ${rec.value} is not a finite number`, meter.id);
-  if (value < 0) return reject('value', `value ${value} is negative; meters report non-negative quantities`, meter.id);
+  if (value < 0)
+    return reject('value', `value ${value} is negative; meters report non-negative quantities`, meter.id);
   if (value > ABSURD_VALUE) return reject('value', `value ${value} is absurdly large`, meter.id);
   const unit = rec.unit?.trim();
   if (unit && unit !== meter.unit) {
@@ -196,7 +199,11 @@ export async function ingestBatch(
     await repo.lockMeters(client, [...groups.keys()]);
     const stored = await repo.loadWindows(
       client,
-      [...groups].map(([meterId, rows]) => ({ meterId, fromMs: rows[0]!.atMs, toMs: rows[rows.length - 1]!.atMs })),
+      [...groups].map(([meterId, rows]) => ({
+        meterId,
+        fromMs: rows[0]!.atMs,
+        toMs: rows[rows.length - 1]!.atMs,
+      })),
     );
     const storedByMeter = groupByMeter(stored);
     const writes = emptyWrites();
@@ -279,7 +286,10 @@ function sameDerived(a: StoredReading, d: Derived): boolean {
     a.flags === d.flags &&
     a.spanStartMs === d.spanStartMs &&
     a.spanEndMs === d.spanEndMs &&
-    (a.quantity === d.quantity || (a.quantity !== null && d.quantity !== null && Math.abs(a.quantity - d.quantity) <= 1e-9 * Math.max(1, Math.abs(d.quantity))))
+    (a.quantity === d.quantity ||
+      (a.quantity !== null &&
+        d.quantity !== null &&
+        Math.abs(a.quantity - d.quantity) <= 1e-9 * Math.max(1, Math.abs(d.quantity))))
   );
 }
 
@@ -325,7 +335,13 @@ export function mergeAndDerive(
       writes.unchanged += 1;
     } else {
       // A different value for a stored timestamp: the newest wins, the old one is kept as a revision.
-      writes.revisions.push({ meterId: meter.id, atMs: r.atMs, value: e.value, batchId: e.batchId, supersededBy: batchId });
+      writes.revisions.push({
+        meterId: meter.id,
+        atMs: r.atMs,
+        value: e.value,
+        batchId: e.batchId,
+        supersededBy: batchId,
+      });
       writes.revisedCount += 1;
       e.value = r.value;
       e.batchId = batchId;
@@ -361,11 +377,13 @@ export function mergeAndDerive(
     if (s) {
       writes.updates.push(row);
       if (s.flags & FLAG.SPLIT) writes.splitDeletes.push({ meterId: meter.id, atMs });
-      if (s.spanStartMs !== null && s.spanEndMs !== null) writes.spans.push([meter.id, s.spanStartMs, s.spanEndMs]);
+      if (s.spanStartMs !== null && s.spanEndMs !== null)
+        writes.spans.push([meter.id, s.spanStartMs, s.spanEndMs]);
     } else {
       writes.inserts.push(row);
     }
-    if (d.spanStartMs !== null && d.spanEndMs !== null) writes.spans.push([meter.id, d.spanStartMs, d.spanEndMs]);
+    if (d.spanStartMs !== null && d.spanEndMs !== null)
+      writes.spans.push([meter.id, d.spanStartMs, d.spanEndMs]);
     if (d.flags & FLAG.SPLIT) {
       for (const share of slotShares(d)) {
         writes.splitInserts.push({

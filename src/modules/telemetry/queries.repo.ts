@@ -147,7 +147,12 @@ export interface RevisionView {
   supersededBy: number;
 }
 
-export async function revisionsOf(pool: pg.Pool, meterId: number, fromMs: number, toMs: number): Promise<RevisionView[]> {
+export async function revisionsOf(
+  pool: pg.Pool,
+  meterId: number,
+  fromMs: number,
+  toMs: number,
+): Promise<RevisionView[]> {
   const { rows } = await pool.query<RevisionView>(
     `SELECT at AS "atMs", value, batch_id AS "batchId", superseded_by AS "supersededBy"
      FROM reading_revision WHERE meter_id = $1 AND at >= $2 AND at <= $3 ORDER BY at, id`,
@@ -193,7 +198,10 @@ export async function rejectedRecords(
 }
 
 /** Rejected-record counts per meter code (null = records that named no known meter). */
-export async function rejectedCountsByMeter(pool: pg.Pool, parkId: string): Promise<Map<string | null, number>> {
+export async function rejectedCountsByMeter(
+  pool: pg.Pool,
+  parkId: string,
+): Promise<Map<string | null, number>> {
   const { rows } = await pool.query<{ meterCode: string | null; n: number }>(
     `SELECT meter_code AS "meterCode", count(*)::int AS n FROM rejected_record WHERE park_id = $1 GROUP BY 1`,
     [parkId],

@@ -123,7 +123,7 @@ function bucketStarts(period: Period, resolution: Resolution, timeZone: string):
     for (let t = Math.floor(period.fromMs / SLOT_MS) * SLOT_MS; t < period.toMs; t += SLOT_MS) starts.push(t);
     return starts;
   }
-  for (let t = localBucketStart(period.fromMs, resolution, timeZone); t < period.toMs; ) {
+  for (let t = localBucketStart(period.fromMs, resolution, timeZone); t < period.toMs;) {
     starts.push(t);
     t = nextBucketStart(t, resolution, timeZone);
   }
@@ -154,7 +154,9 @@ export async function meterSeries(
   const byStart = new Map(rows.map((r) => [r.bucketMs, r]));
   const starts = bucketStarts(period, resolution, park.timezone);
   const points = starts.map((startMs, i) => {
-    const endMs = starts[i + 1] ?? (resolution === '15m' ? startMs + SLOT_MS : nextBucketStart(startMs, resolution, park.timezone));
+    const endMs =
+      starts[i + 1] ??
+      (resolution === '15m' ? startMs + SLOT_MS : nextBucketStart(startMs, resolution, park.timezone));
     return toPoint(byStart.get(startMs), startMs, endMs, expectedSlots(meter, startMs, endMs, nowMs));
   });
   const sum = (f: (p: SeriesPoint) => number) => points.reduce((a, p) => a + f(p), 0);
@@ -375,7 +377,9 @@ export async function subMeterBalance(
   };
   return parents.map((code) => {
     const parent = byCode.get(code)!;
-    const kids = children.get(code)!.map((c) => ({ meter: c.code, quantity: quantityOf(c), coverage: coverageOf(c) }));
+    const kids = children
+      .get(code)!
+      .map((c) => ({ meter: c.code, quantity: quantityOf(c), coverage: coverageOf(c) }));
     const parentQuantity = quantityOf(parent);
     const childrenQuantity = kids.reduce((a, k) => a + k.quantity, 0);
     const parentCoverage = coverageOf(parent);

@@ -19,7 +19,7 @@ function monthStartUtc(ms: number): number {
 export async function ensurePartitions(pool: pg.Pool, fromMs: number, toMs: number): Promise<void> {
   const { rows } = await pool.query<{ schema: string }>('SELECT current_schema() AS schema');
   const schema = rows[0]?.schema ?? 'public';
-  for (let m = monthStartUtc(fromMs); m <= toMs; ) {
+  for (let m = monthStartUtc(fromMs); m <= toMs;) {
     const d = new Date(m);
     const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
     const suffix = `${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
@@ -91,7 +91,16 @@ export async function loadWindows(
   return rows;
 }
 
-const READING_COLUMNS = ['meter_id', 'at', 'value', 'batch_id', 'quantity', 'flags', 'span_start', 'span_end'];
+const READING_COLUMNS = [
+  'meter_id',
+  'at',
+  'value',
+  'batch_id',
+  'quantity',
+  'flags',
+  'span_start',
+  'span_end',
+];
 
 function readingLine(r: StoredReading): string {
   return [
@@ -113,9 +122,7 @@ export async function insertReadings(client: pg.PoolClient, rows: readonly Store
 /** Rewrites stored readings (value, batch and derived columns) in place. */
 export async function updateReadings(client: pg.PoolClient, rows: readonly StoredReading[]): Promise<void> {
   if (rows.length === 0) return;
-  await client.query(
-    `CREATE TEMP TABLE IF NOT EXISTS reading_update (LIKE reading) ON COMMIT DELETE ROWS`,
-  );
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS reading_update (LIKE reading) ON COMMIT DELETE ROWS`);
   await copyLines(client, 'reading_update', READING_COLUMNS, rows.map(readingLine));
   await client.query(
     `UPDATE reading r SET value = u.value, batch_id = u.batch_id, quantity = u.quantity, flags = u.flags,
@@ -152,7 +159,9 @@ export async function insertSplits(client: pg.PoolClient, rows: readonly SplitRo
     client,
     'reading_split',
     ['meter_id', 'slot_at', 'reading_at', 'quantity', 'slots', 'status'],
-    rows.map((s) => [s.meterId, isoAt(s.slotMs), isoAt(s.readingAtMs), s.quantity, s.slots, s.status].join('\t')),
+    rows.map((s) =>
+      [s.meterId, isoAt(s.slotMs), isoAt(s.readingAtMs), s.quantity, s.slots, s.status].join('\t'),
+    ),
   );
 }
 
@@ -198,7 +207,12 @@ export async function insertRejected(
   );
 }
 
-export async function createBatch(db: Queryable, parkId: string, source: string, fileName?: string): Promise<number> {
+export async function createBatch(
+  db: Queryable,
+  parkId: string,
+  source: string,
+  fileName?: string,
+): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     'INSERT INTO ingest_batch (park_id, source, file_name) VALUES ($1, $2, $3) RETURNING id',
     [parkId, source, fileName ?? null],
@@ -224,7 +238,11 @@ export interface TouchedBucket {
   endMs: number;
 }
 
-async function loadTouched(client: pg.PoolClient, table: string, buckets: readonly TouchedBucket[]): Promise<void> {
+async function loadTouched(
+  client: pg.PoolClient,
+  table: string,
+  buckets: readonly TouchedBucket[],
+): Promise<void> {
   await client.query(
     `CREATE TEMP TABLE IF NOT EXISTS ${table} (meter_id integer, bucket_at timestamptz, bucket_end timestamptz)
      ON COMMIT DELETE ROWS`,
@@ -255,7 +273,11 @@ const ROLLUP_COLUMNS = `meter_id, bucket_at, measured, estimated, quarantined, m
  */
 export async function recomputeRollups(
   client: pg.PoolClient,
-  touched: { hours: readonly TouchedBucket[]; days: readonly TouchedBucket[]; months: readonly TouchedBucket[] },
+  touched: {
+    hours: readonly TouchedBucket[];
+    days: readonly TouchedBucket[];
+    months: readonly TouchedBucket[];
+  },
 ): Promise<void> {
   if (touched.hours.length === 0) return;
   await loadTouched(client, 'touched_hour', touched.hours);
