@@ -25,10 +25,12 @@ import {
   subMeterBalance,
   type Resolution,
 } from './modules/telemetry/index.ts';
-import { buildDemo } from './modules/demo/index.ts';
-import { serve } from './server/serve.ts';
 
 const config = loadConfig(process.env, process.cwd());
+// `lingtan series … | head`: a closed pipe ends the output, not the program (the database must still close cleanly).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 const program = new Command('lingtan')
   .description('Lingtan (零碳): energy-carbon management for zero-carbon industrial parks')
   .showHelpAfterError();
@@ -361,6 +363,7 @@ program
   .option('--scale <x>', 'sub-meter multiplier (3.4 ≈ 1,000 meters)', (v) => Number(v), 1)
   .option('--force', 'rebuild even if the demo park already has data')
   .action(async (opts: { days: number; scale: number; force?: boolean }) => {
+    const { buildDemo } = await import('./modules/demo/index.ts');
     await withDb(async (db) => {
       const bar = progressBar();
       const r = await buildDemo(db.pool, {
@@ -378,6 +381,7 @@ program
   .command('serve')
   .description('serve the HTTP API and the web pages')
   .action(async () => {
+    const { serve } = await import('./server/serve.ts');
     await serve(config, { withDemo: false });
   });
 
@@ -386,6 +390,7 @@ program
   .description('build the demo park if there is none, then serve it (what `npm start` runs)')
   .option('--days <n>', 'days of demo data', (v) => Number(v), 365)
   .action(async (opts: { days: number }) => {
+    const { serve } = await import('./server/serve.ts');
     await serve(config, { withDemo: true, demoDays: opts.days });
   });
 

@@ -29,4 +29,4 @@ export {
   type Series,
   type SeriesPoint,
 } from './queries.service.ts';
-export { forgetPartitions } from './readings.repo.ts';
+export { ensurePartitions, forgetPartitions } from './readings.repo.ts';
