@@ -177,7 +177,7 @@ async function energyByCarrierFromReadings(db: Database, parkId: string, period:
   const { rows } = await db.pool.query<{ carrier: string; role: string; q: number }>(
     `SELECT m.carrier, m.role, sum(x.q) AS q FROM meter m JOIN (
        SELECT meter_id, sum(quantity) AS q FROM reading
-       WHERE at > $2 AND at <= $3::timestamptz + interval '15 minutes' AND span_start >= $2 AND span_start < $3
+       WHERE at > $2 AND at <= $3::timestamptz + interval '15 minutes' AND at - span_ms * interval '1 millisecond' >= $2 AND at - span_ms * interval '1 millisecond' < $3
          AND quantity IS NOT NULL AND flags & ${16 | 256} = 0 GROUP BY meter_id
        UNION ALL
        SELECT meter_id, sum(quantity) FROM reading_split WHERE slot_at >= $2 AND slot_at < $3 AND status <> 2 GROUP BY meter_id

@@ -14,9 +14,17 @@ export function copyField(value: string | number | boolean | null | undefined): 
   );
 }
 
-/** Epoch ms as a timestamptz literal. */
+const isoCache = new Map<number, string>();
+
+/** Epoch ms as a timestamptz literal (cached: a batch repeats the same instants across meters). */
 export function isoAt(ms: number): string {
-  return new Date(ms).toISOString();
+  let text = isoCache.get(ms);
+  if (text === undefined) {
+    if (isoCache.size > 200_000) isoCache.clear();
+    text = new Date(ms).toISOString();
+    isoCache.set(ms, text);
+  }
+  return text;
 }
 
 /** Streams rows (already COPY-encoded lines without the newline) into `table (columns)`. */

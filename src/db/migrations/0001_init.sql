@@ -85,8 +85,11 @@ CREATE TABLE ingest_batch (
 );
 
 -- A reading as received (value in the meter's unit, before the multiplier) and the interval quantity derived
--- from it: `quantity` (engineering units, multiplier applied) covers [span_start, span_end). When the span is not
--- exactly one aligned 15-minute slot, the FLAG_SPLIT bit is set and the slot contributions are in reading_split.
+-- from it: `quantity` (engineering units, multiplier applied) covers a span of |span_ms| milliseconds that ends at
+-- `at` (span_ms ≥ 0: registers, power, interval readings stamped at the end) or starts at `at` (span_ms < 0:
+-- interval readings stamped at the start). One integer instead of two timestamps keeps rows narrow and COPY fast.
+-- When the span is not exactly one aligned 15-minute slot, the SPLIT flag (256) is set and the slot contributions
+-- are in reading_split.
 CREATE TABLE reading (
   meter_id   integer NOT NULL,
   at         timestamptz NOT NULL,
@@ -94,8 +97,7 @@ CREATE TABLE reading (
   batch_id   integer NOT NULL,
   quantity   double precision,
   flags      integer NOT NULL DEFAULT 0,
-  span_start timestamptz,
-  span_end   timestamptz,
+  span_ms    bigint,
   PRIMARY KEY (meter_id, at)
 ) PARTITION BY RANGE (at);
 

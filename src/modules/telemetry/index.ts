@@ -4,6 +4,7 @@ export type { Derived, MeterDerivation, RawPoint, SlotShare } from './derive.ts'
 export {
   ingestBatch,
   loadParkMeters,
+  rebuildRollups,
   rederiveMeters,
   validateRecord,
   type IngestOptions,

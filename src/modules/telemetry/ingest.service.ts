@@ -4,12 +4,13 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../../db/copy.ts';
+import { AppError } from '../../lib/errors.ts';
 import { convertAmount } from '../../lib/units.ts';
 import { parseTimestamp } from '../../lib/time.ts';
 import { getPark, listMeters, listMetersById, type MeterRow } from '../registry/index.ts';
-import { deriveReading, FLAG, slotShares, type Derived, type MeterDerivation } from './derive.ts';
+import { deriveReading, FLAG, slotShares, type Derived, type MeterDerivation, type SlotShare } from './derive.ts';
 import * as repo from './readings.repo.ts';
-import type { RejectedRow, RevisionRow, SplitRow, StoredReading } from './readings.repo.ts';
+import type { RejectedRow, RevisionRow, RollupDelta, SplitRow, StoredReading } from './readings.repo.ts';
 import { createBucketer, type Bucketer } from './buckets.ts';
 
 /** A reading as it arrives: from a CSV row (strings), a JSON body or an MQTT payload. */
@@ -244,14 +245,31 @@ export async function rederiveMeters(pool: pg.Pool, meterIds: readonly number[])
   }
 }
 
+/** Rebuilds the rollups of a park's meters (all, or these) from their readings, in SQL: a repair tool. */
+export async function rebuildRollups(pool: pg.Pool, parkId: string, meterCodes?: readonly string[]): Promise<number> {
+  const park = await loadParkMeters(pool, parkId);
+  const ids = meterCodes
+    ? meterCodes.map((c) => {
+        const m = park.byCode.get(c);
+        if (!m) throw new AppError('NOT_FOUND', `no meter "${c}" in park "${parkId}"`);
+        return m.id;
+      })
+    : [...park.byId.keys()];
+  await inTransaction(pool, async (client) => {
+    await repo.lockMeters(client, ids);
+    await repo.rebuildRollups(client, ids, park.timeZone);
+  });
+  return ids.length;
+}
+
 interface Writes {
   inserts: StoredReading[];
   updates: StoredReading[];
   revisions: RevisionRow[];
   splitDeletes: { meterId: number; atMs: number }[];
   splitInserts: SplitRow[];
-  /** Spans whose contributions changed: [meterId, startMs, endMs]. */
-  spans: [number, number, number][];
+  /** Per meter, per slot: the change of [measured, estimated, quarantined, and their slot counts]. */
+  slotDeltas: Map<number, Map<number, number[]>>;
   unchanged: number;
   revisedCount: number;
   touchedHourCount: number;
@@ -264,11 +282,25 @@ function emptyWrites(): Writes {
     revisions: [],
     splitDeletes: [],
     splitInserts: [],
-    spans: [],
+    slotDeltas: new Map(),
     unchanged: 0,
     revisedCount: 0,
     touchedHourCount: 0,
   };
+}
+
+/** Adds (sign 1) or removes (sign −1) a derived quantity's slot shares to the pending rollup changes. */
+function contribute(writes: Writes, meterId: number, derived: Derived, sign: 1 | -1): SlotShare[] {
+  const shares = slotShares(derived);
+  let bySlot = writes.slotDeltas.get(meterId);
+  if (!bySlot) writes.slotDeltas.set(meterId, (bySlot = new Map()));
+  for (const share of shares) {
+    let d = bySlot.get(share.slotMs);
+    if (!d) bySlot.set(share.slotMs, (d = [0, 0, 0, 0, 0, 0]));
+    d[share.status]! += sign * share.quantity;
+    d[3 + share.status]! += sign * share.slots;
+  }
+  return shares;
 }
 
 function groupByMeter<T extends { meterId: number }>(rows: readonly T[]): Map<number, T[]> {
@@ -377,15 +409,13 @@ export function mergeAndDerive(
     if (s) {
       writes.updates.push(row);
       if (s.flags & FLAG.SPLIT) writes.splitDeletes.push({ meterId: meter.id, atMs });
-      if (s.spanStartMs !== null && s.spanEndMs !== null)
-        writes.spans.push([meter.id, s.spanStartMs, s.spanEndMs]);
+      contribute(writes, meter.id, s, -1);
     } else {
       writes.inserts.push(row);
     }
-    if (d.spanStartMs !== null && d.spanEndMs !== null)
-      writes.spans.push([meter.id, d.spanStartMs, d.spanEndMs]);
+    const shares = contribute(writes, meter.id, d, 1);
     if (d.flags & FLAG.SPLIT) {
-      for (const share of slotShares(d)) {
+      for (const share of shares) {
         writes.splitInserts.push({
           meterId: meter.id,
           slotMs: share.slotMs,
@@ -405,7 +435,58 @@ async function applyWrites(client: pg.PoolClient, bucketer: Bucketer, writes: Wr
   await repo.insertRevisions(client, writes.revisions);
   await repo.deleteSplits(client, writes.splitDeletes);
   await repo.insertSplits(client, writes.splitInserts);
-  const touched = bucketer.touched(writes.spans);
-  writes.touchedHourCount = touched.hours.length;
-  await repo.recomputeRollups(client, touched);
+  const hours = rollupDeltas(writes.slotDeltas, (slotMs) => bucketer.hourStart(slotMs));
+  writes.touchedHourCount = hours.length;
+  const days = sumDeltas(hours, (hourMs) => bucketer.dayStart(hourMs));
+  const months = sumDeltas(days, (dayMs) => bucketer.monthStart(dayMs));
+  await repo.addRollupDeltas(client, 'hour', hours);
+  await repo.addRollupDeltas(client, 'day', days);
+  await repo.addRollupDeltas(client, 'month', months);
+}
+
+/** Slot deltas summed into buckets, dropping buckets where nothing changed. */
+function rollupDeltas(slotDeltas: Map<number, Map<number, number[]>>, bucketOf: (ms: number) => number): RollupDelta[] {
+  const out: RollupDelta[] = [];
+  for (const [meterId, bySlot] of slotDeltas) {
+    const byBucket = new Map<number, number[]>();
+    for (const [slotMs, d] of bySlot) {
+      const b = bucketOf(slotMs);
+      const acc = byBucket.get(b);
+      if (!acc) byBucket.set(b, [...d]);
+      else for (let i = 0; i < 6; i++) acc[i]! += d[i]!;
+    }
+    for (const [bucketMs, d] of byBucket) {
+      if (d.every((x) => x === 0)) continue;
+      out.push({
+        meterId,
+        bucketMs,
+        measured: d[0]!,
+        estimated: d[1]!,
+        quarantined: d[2]!,
+        measuredSlots: d[3]!,
+        estimatedSlots: d[4]!,
+        quarantinedSlots: d[5]!,
+      });
+    }
+  }
+  return out;
+}
+
+function sumDeltas(deltas: readonly RollupDelta[], bucketOf: (ms: number) => number): RollupDelta[] {
+  const byKey = new Map<string, RollupDelta>();
+  for (const d of deltas) {
+    const bucketMs = bucketOf(d.bucketMs);
+    const key = `${d.meterId}:${bucketMs}`;
+    const acc = byKey.get(key);
+    if (!acc) byKey.set(key, { ...d, bucketMs });
+    else {
+      acc.measured += d.measured;
+      acc.estimated += d.estimated;
+      acc.quarantined += d.quarantined;
+      acc.measuredSlots += d.measuredSlots;
+      acc.estimatedSlots += d.estimatedSlots;
+      acc.quarantinedSlots += d.quarantinedSlots;
+    }
+  }
+  return [...byKey.values()];
 }

@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { isoAt } from '../../db/copy.ts';
 import { FLAG } from './derive.ts';
+import { spanStartSql } from './readings.repo.ts';
 
 export type Resolution = '15m' | 'hour' | 'day' | 'month';
 
@@ -56,10 +57,10 @@ export async function slotRows(
             coalesce(sum(n) FILTER (WHERE st = 1), 0) AS "estimatedSlots",
             coalesce(sum(n) FILTER (WHERE st = 2), 0) AS "quarantinedSlots", bit_or(flags) AS flags
      FROM (
-       SELECT r.meter_id, r.span_start AS slot_at, r.quantity AS q, 1::real AS n, ${status} AS st, r.flags
+       SELECT r.meter_id, ${spanStartSql('r')} AS slot_at, r.quantity AS q, 1::real AS n, ${status} AS st, r.flags
        FROM reading r
        WHERE r.meter_id = ANY($1::int[]) AND r.at >= $2 AND r.at <= $3::timestamptz + interval '15 minutes'
-         AND r.flags & ${FLAG.SPLIT} = 0 AND r.quantity IS NOT NULL AND r.span_start >= $2 AND r.span_start < $3
+         AND r.flags & ${FLAG.SPLIT} = 0 AND r.quantity IS NOT NULL AND ${spanStartSql('r')} >= $2 AND ${spanStartSql('r')} < $3
        UNION ALL
        SELECT s.meter_id, s.slot_at, s.quantity, s.slots, s.status, r.flags
        FROM reading_split s JOIN reading r ON r.meter_id = s.meter_id AND r.at = s.reading_at
@@ -129,7 +130,7 @@ const SLOT_TOTALS_SQL = `
          count(*) FILTER (WHERE r.flags & ${FLAG.SPIKE} <> 0) AS "quarantinedSlots"
   FROM reading r
   WHERE r.meter_id = ANY($1::int[]) AND r.at >= $2 AND r.at <= $3::timestamptz + interval '15 minutes'
-    AND r.flags & ${FLAG.SPLIT} = 0 AND r.quantity IS NOT NULL AND r.span_start >= $2 AND r.span_start < $3
+    AND r.flags & ${FLAG.SPLIT} = 0 AND r.quantity IS NOT NULL AND ${spanStartSql('r')} >= $2 AND ${spanStartSql('r')} < $3
   GROUP BY r.meter_id
   UNION ALL
   SELECT s.meter_id, coalesce(sum(s.quantity) FILTER (WHERE s.status = 0), 0),

@@ -74,9 +74,8 @@ export async function loadWindows(
   windows: readonly { meterId: number; fromMs: number; toMs: number }[],
 ): Promise<StoredReading[]> {
   if (windows.length === 0) return [];
-  const cols = `meter_id AS "meterId", at AS "atMs", value, batch_id AS "batchId", quantity, flags,
-                span_start AS "spanStartMs", span_end AS "spanEndMs"`;
-  const { rows } = await client.query<StoredReading>(
+  const cols = `meter_id AS "meterId", at AS "atMs", value, batch_id AS "batchId", quantity, flags, span_ms AS "spanMs"`;
+  const { rows } = await client.query<Omit<StoredReading, 'spanStartMs' | 'spanEndMs'> & { spanMs: number | null }>(
     `SELECT r.* FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS w(id, lo, hi)
      CROSS JOIN LATERAL (
        (SELECT ${cols} FROM reading WHERE meter_id = w.id AND at < w.lo ORDER BY at DESC LIMIT 1)
@@ -88,19 +87,24 @@ export async function loadWindows(
      ORDER BY 1, 2`,
     [windows.map((w) => w.meterId), windows.map((w) => isoAt(w.fromMs)), windows.map((w) => isoAt(w.toMs))],
   );
-  return rows;
+  return rows.map(({ spanMs, ...r }) => ({
+    ...r,
+    spanStartMs: spanMs === null ? null : spanMs >= 0 ? r.atMs - spanMs : r.atMs,
+    spanEndMs: spanMs === null ? null : spanMs >= 0 ? r.atMs : r.atMs - spanMs,
+  }));
 }
 
-const READING_COLUMNS = [
-  'meter_id',
-  'at',
-  'value',
-  'batch_id',
-  'quantity',
-  'flags',
-  'span_start',
-  'span_end',
-];
+/** The span as stored: its length, signed by whether it ends (≥ 0) or starts (< 0) at the reading's time. */
+function spanMsOf(r: StoredReading): number | null {
+  if (r.spanStartMs === null || r.spanEndMs === null) return null;
+  return r.spanEndMs === r.atMs ? r.spanEndMs - r.spanStartMs : -(r.spanEndMs - r.spanStartMs);
+}
+
+/** SQL for the start of a reading's span, given the alias of the reading table. */
+export const spanStartSql = (alias: string) =>
+  `(CASE WHEN ${alias}.span_ms >= 0 THEN ${alias}.at - ${alias}.span_ms * interval '1 millisecond' ELSE ${alias}.at END)`;
+
+const READING_COLUMNS = ['meter_id', 'at', 'value', 'batch_id', 'quantity', 'flags', 'span_ms'];
 
 function readingLine(r: StoredReading): string {
   return [
@@ -110,8 +114,7 @@ function readingLine(r: StoredReading): string {
     r.batchId,
     copyField(r.quantity),
     r.flags,
-    r.spanStartMs === null ? '\\N' : isoAt(r.spanStartMs),
-    r.spanEndMs === null ? '\\N' : isoAt(r.spanEndMs),
+    copyField(spanMsOf(r)),
   ].join('\t');
 }
 
@@ -126,7 +129,7 @@ export async function updateReadings(client: pg.PoolClient, rows: readonly Store
   await copyLines(client, 'reading_update', READING_COLUMNS, rows.map(readingLine));
   await client.query(
     `UPDATE reading r SET value = u.value, batch_id = u.batch_id, quantity = u.quantity, flags = u.flags,
-            span_start = u.span_start, span_end = u.span_end
+            span_ms = u.span_ms
      FROM reading_update u WHERE r.meter_id = u.meter_id AND r.at = u.at`,
   );
   await client.query('TRUNCATE reading_update');
@@ -232,33 +235,6 @@ export async function finishBatch(
   );
 }
 
-export interface TouchedBucket {
-  meterId: number;
-  startMs: number;
-  endMs: number;
-}
-
-async function loadTouched(
-  client: pg.PoolClient,
-  table: string,
-  buckets: readonly TouchedBucket[],
-): Promise<void> {
-  await client.query(
-    `CREATE TEMP TABLE IF NOT EXISTS ${table} (meter_id integer, bucket_at timestamptz, bucket_end timestamptz)
-     ON COMMIT DELETE ROWS`,
-  );
-  await client.query(`TRUNCATE ${table}`);
-  await copyLines(
-    client,
-    table,
-    ['meter_id', 'bucket_at', 'bucket_end'],
-    buckets.map((b) => `${b.meterId}\t${isoAt(b.startMs)}\t${isoAt(b.endMs)}`),
-  );
-  await client.query(`ANALYZE ${table}`);
-}
-
-const STATUS_SQL = `CASE WHEN r.flags & ${FLAG.SPIKE} <> 0 THEN 2 WHEN r.flags & ${FLAG.GAP_BRIDGED} <> 0 THEN 1 ELSE 0 END`;
-
 const SUMS_SQL = [0, 1, 2]
   .map((st) => `coalesce(sum(q) FILTER (WHERE st = ${st}), 0)`)
   .concat([0, 1, 2].map((st) => `coalesce(sum(n) FILTER (WHERE st = ${st}), 0)`))
@@ -267,61 +243,82 @@ const SUMS_SQL = [0, 1, 2]
 const ROLLUP_COLUMNS = `meter_id, bucket_at, measured, estimated, quarantined, measured_slots, estimated_slots,
   quarantined_slots`;
 
-/**
- * Recomputes exactly the touched hour, day and month buckets: hours from readings and splits, days from hours,
- * months from days. Bucket bounds come from the caller (park-local calendar).
- */
-export async function recomputeRollups(
-  client: pg.PoolClient,
-  touched: {
-    hours: readonly TouchedBucket[];
-    days: readonly TouchedBucket[];
-    months: readonly TouchedBucket[];
-  },
-): Promise<void> {
-  if (touched.hours.length === 0) return;
-  await loadTouched(client, 'touched_hour', touched.hours);
-  await client.query(
-    `DELETE FROM rollup_hour h USING touched_hour t WHERE h.meter_id = t.meter_id AND h.bucket_at = t.bucket_at`,
-  );
-  // A reading whose span is one aligned slot has at ∈ [span_start, span_start + 15 min]: the range bounds the scan.
-  await client.query(
-    `INSERT INTO rollup_hour (${ROLLUP_COLUMNS})
-     SELECT meter_id, bucket_at, ${SUMS_SQL}
-     FROM (
-       SELECT t.meter_id, t.bucket_at, r.quantity AS q, 1::real AS n, ${STATUS_SQL} AS st
-       FROM touched_hour t JOIN reading r ON r.meter_id = t.meter_id
-        AND r.at >= t.bucket_at AND r.at <= t.bucket_end + interval '15 minutes'
-       WHERE r.flags & ${FLAG.SPLIT} = 0 AND r.quantity IS NOT NULL
-         AND r.span_start >= t.bucket_at AND r.span_start < t.bucket_end
-       UNION ALL
-       SELECT t.meter_id, t.bucket_at, s.quantity, s.slots, s.status
-       FROM touched_hour t JOIN reading_split s ON s.meter_id = t.meter_id
-        AND s.slot_at >= t.bucket_at AND s.slot_at < t.bucket_end
-     ) c
-     GROUP BY meter_id, bucket_at`,
-  );
-  await rollUp(client, 'touched_day', touched.days, 'rollup_day', 'rollup_hour');
-  await rollUp(client, 'touched_month', touched.months, 'rollup_month', 'rollup_day');
+/** A change to one rollup bucket: amounts to add (negative to remove an old contribution). */
+export interface RollupDelta {
+  meterId: number;
+  bucketMs: number;
+  measured: number;
+  estimated: number;
+  quarantined: number;
+  measuredSlots: number;
+  estimatedSlots: number;
+  quarantinedSlots: number;
 }
 
-async function rollUp(
+/** Adds deltas to the rollup buckets they name, creating buckets as needed. */
+export async function addRollupDeltas(
   client: pg.PoolClient,
-  touchedTable: string,
-  buckets: readonly TouchedBucket[],
-  target: string,
-  source: string,
+  level: 'hour' | 'day' | 'month',
+  deltas: readonly RollupDelta[],
 ): Promise<void> {
-  await loadTouched(client, touchedTable, buckets);
-  await client.query(
-    `DELETE FROM ${target} x USING ${touchedTable} t WHERE x.meter_id = t.meter_id AND x.bucket_at = t.bucket_at`,
+  if (deltas.length === 0) return;
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS rollup_delta (LIKE rollup_hour) ON COMMIT DELETE ROWS`);
+  await copyLines(
+    client,
+    'rollup_delta',
+    ROLLUP_COLUMNS.split(',').map((c) => c.trim()),
+    deltas.map((d) =>
+      [
+        d.meterId,
+        isoAt(d.bucketMs),
+        d.measured,
+        d.estimated,
+        d.quarantined,
+        d.measuredSlots,
+        d.estimatedSlots,
+        d.quarantinedSlots,
+      ].join('\t'),
+    ),
   );
   await client.query(
-    `INSERT INTO ${target} (${ROLLUP_COLUMNS})
-     SELECT t.meter_id, t.bucket_at, sum(s.measured), sum(s.estimated), sum(s.quarantined), sum(s.measured_slots),
-            sum(s.estimated_slots), sum(s.quarantined_slots)
-     FROM ${touchedTable} t JOIN ${source} s ON s.meter_id = t.meter_id
-      AND s.bucket_at >= t.bucket_at AND s.bucket_at < t.bucket_end
-     GROUP BY t.meter_id, t.bucket_at`,
+    `INSERT INTO rollup_${level} AS r (${ROLLUP_COLUMNS}) SELECT ${ROLLUP_COLUMNS} FROM rollup_delta
+     ON CONFLICT (meter_id, bucket_at) DO UPDATE SET measured = r.measured + EXCLUDED.measured,
+       estimated = r.estimated + EXCLUDED.estimated, quarantined = r.quarantined + EXCLUDED.quarantined,
+       measured_slots = r.measured_slots + EXCLUDED.measured_slots,
+       estimated_slots = r.estimated_slots + EXCLUDED.estimated_slots,
+       quarantined_slots = r.quarantined_slots + EXCLUDED.quarantined_slots`,
   );
+  // A bucket whose every contribution was taken back is missing again, not a zero.
+  await client.query(
+    `DELETE FROM rollup_${level} r USING rollup_delta d
+     WHERE r.meter_id = d.meter_id AND r.bucket_at = d.bucket_at
+       AND abs(r.measured_slots) < 1e-6 AND abs(r.estimated_slots) < 1e-6 AND abs(r.quarantined_slots) < 1e-6`,
+  );
+  await client.query('TRUNCATE rollup_delta');
+}
+
+/**
+ * Rebuilds the rollups of these meters from their readings and splits, entirely in SQL with the park's zone: a
+ * repair tool, and the independent second method the tests check the incremental rollups against.
+ */
+export async function rebuildRollups(client: pg.PoolClient, meterIds: readonly number[], timeZone: string): Promise<void> {
+  for (const level of ['hour', 'day', 'month']) {
+    await client.query(`DELETE FROM rollup_${level} WHERE meter_id = ANY($1::int[])`, [meterIds]);
+  }
+  const status = `CASE WHEN r.flags & ${FLAG.SPIKE} <> 0 THEN 2 WHEN r.flags & ${FLAG.GAP_BRIDGED} <> 0 THEN 1 ELSE 0 END`;
+  for (const level of ['hour', 'day', 'month']) {
+    await client.query(
+      `INSERT INTO rollup_${level} (${ROLLUP_COLUMNS})
+       SELECT meter_id, date_trunc('${level}', slot_at AT TIME ZONE $2) AT TIME ZONE $2, ${SUMS_SQL}
+       FROM (
+         SELECT r.meter_id, ${spanStartSql('r')} AS slot_at, r.quantity AS q, 1::real AS n, ${status} AS st
+         FROM reading r
+         WHERE r.meter_id = ANY($1::int[]) AND r.flags & ${FLAG.SPLIT} = 0 AND r.quantity IS NOT NULL
+         UNION ALL
+         SELECT s.meter_id, s.slot_at, s.quantity, s.slots, s.status FROM reading_split s WHERE s.meter_id = ANY($1::int[])
+       ) c
+       GROUP BY 1, 2`,
+      [meterIds, timeZone],
+    );
+  }
 }

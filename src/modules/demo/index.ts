@@ -1,0 +1,13 @@
+/** Demo: the synthetic Yunnan zero-carbon park and its year of 15-minute readings, with deliberate data faults. */
+export { createDemoPark, DEMO_PARK_ID, DEMO_BASE_METER_COUNT } from './demo-park.ts';
+export {
+  generateDemoReadings,
+  demoDataPlan,
+  DEMO_CHUNK_SIZE,
+  type DemoReading,
+  type DemoReadingOptions,
+  type DemoFault,
+  type DemoDataPlan,
+} from './demo-readings.ts';
+export { demoReadingsCsv, DEMO_CSV_HEADER } from './demo-csv.ts';
+export { DEMO_EPOCH, FAULT_METERS, FAULT_TIMES } from './demo-faults.ts';
