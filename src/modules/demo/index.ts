@@ -11,3 +11,4 @@ export {
 } from './demo-readings.ts';
 export { demoReadingsCsv, DEMO_CSV_HEADER } from './demo-csv.ts';
 export { DEMO_EPOCH, FAULT_METERS, FAULT_TIMES } from './demo-faults.ts';
+export { buildDemo, type BuildDemoOptions, type BuildDemoResult } from './build-demo.ts';
