@@ -1,7 +1,7 @@
 /** `lingtan demo`: the demo park applied and its readings ingested through the one pipeline, faults and all. */
 import type pg from 'pg';
 import { applyParkDefinition, findPark } from '../registry/index.ts';
-import { ingestBatch, loadParkMeters, type ReadingRecord } from '../telemetry/index.ts';
+import { ingestBatch, ingestStream, loadParkMeters, type ReadingRecord } from '../telemetry/index.ts';
 import { createDemoPark, DEMO_PARK_ID } from './demo-park.ts';
 import { demoDataPlan, generateDemoReadings } from './demo-readings.ts';
 

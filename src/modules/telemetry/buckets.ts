@@ -25,7 +25,11 @@ export function createBucketer(timeZone: string): Bucketer {
   return {
     timeZone,
     hourStart(atMs) {
-      const off = cached(offsetByUtcHour, Math.floor(atMs / HOUR_MS), () => zoneOffsetMinutes(timeZone, atMs) * 60_000);
+      const off = cached(
+        offsetByUtcHour,
+        Math.floor(atMs / HOUR_MS),
+        () => zoneOffsetMinutes(timeZone, atMs) * 60_000,
+      );
       return Math.floor((atMs + off) / HOUR_MS) * HOUR_MS - off;
     },
     dayStart: (hourMs) => cached(dayOfHour, hourMs, () => localBucketStart(hourMs, 'day', timeZone)),

@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { AppError } from '../../lib/errors.ts';
-import { ingestBatch, loadParkMeters, type ReadingRecord } from './ingest.service.ts';
+import {
+  commitBatch,
+  loadParkMeters,
+  prepareBatch,
+  type IngestResult,
+  type ReadingRecord,
+} from './ingest.service.ts';
 
 export interface CsvImportProgress {
   linesDone: number;
@@ -145,20 +151,10 @@ export async function importReadingsCsv(
   let lineNo = 0;
   let bytesDone = 0;
   let batch: ReadingRecord[] = [];
-  const flush = async () => {
-    const upTo = lineNo;
-    const r = await ingestBatch(pool, park, batch, {
-      source: 'csv',
-      fileName,
-      ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }),
-      beforeCommit: async (client) => {
-        await client.query('UPDATE import_file SET lines_done = $3 WHERE park_id = $1 AND sha256 = $2', [
-          parkId,
-          sha256,
-          upTo,
-        ]);
-      },
-    });
+  const nowMs = options.nowMs ?? Date.now();
+  // While one batch commits, the next is read and validated: the database and the CPU work at the same time.
+  let pending: Promise<void> = Promise.resolve();
+  const record = (r: IngestResult, upTo: number, bytes: number) => {
     result.batches += 1;
     result.received += r.received;
     result.inserted += r.inserted;
@@ -168,14 +164,33 @@ export async function importReadingsCsv(
     for (const rej of r.rejections) {
       if (result.firstRejections.length < 20) result.firstRejections.push(rej);
     }
-    batch = [];
     options.onProgress?.({
-      linesDone: lineNo,
-      bytesDone,
+      linesDone: upTo,
+      bytesDone: bytes,
       bytesTotal: size,
       inserted: result.inserted,
       rejected: result.rejected,
     });
+  };
+  const flush = async () => {
+    const upTo = lineNo;
+    const bytes = bytesDone;
+    const prepared = prepareBatch(park, batch, nowMs);
+    batch = [];
+    await pending;
+    pending = commitBatch(pool, park, prepared, {
+      source: 'csv',
+      fileName,
+      nowMs,
+      beforeCommit: async (client) => {
+        await client.query('UPDATE import_file SET lines_done = $3 WHERE park_id = $1 AND sha256 = $2', [
+          parkId,
+          sha256,
+          upTo,
+        ]);
+      },
+    }).then((r) => record(r, upTo, bytes));
+    pending.catch(() => undefined); // awaited on the next flush; this only keeps Node from calling it unhandled
   };
 
   for await (const { text, bytes } of lines(file)) {
@@ -227,6 +242,7 @@ export async function importReadingsCsv(
     if (batch.length >= batchRows) await flush();
   }
   if (batch.length > 0 || result.batches === 0) await flush();
+  await pending;
   await pool.query(
     'UPDATE import_file SET complete = true, lines_done = $3, finished_at = now() WHERE park_id = $1 AND sha256 = $2',
     [parkId, sha256, lineNo],

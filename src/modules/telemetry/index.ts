@@ -2,7 +2,10 @@
 export { FLAG, STATUS, deriveReading, deriveSeries, slotShares, statusOf } from './derive.ts';
 export type { Derived, MeterDerivation, RawPoint, SlotShare } from './derive.ts';
 export {
+  commitBatch,
   ingestBatch,
+  ingestStream,
+  prepareBatch,
   loadParkMeters,
   rebuildRollups,
   rederiveMeters,
@@ -10,6 +13,7 @@ export {
   type IngestOptions,
   type IngestResult,
   type ParkMeters,
+  type PreparedBatch,
   type ReadingRecord,
 } from './ingest.service.ts';
 export { importReadingsCsv, type CsvImportProgress, type CsvImportResult } from './csv-import.ts';

@@ -8,7 +8,14 @@ import { AppError } from '../../lib/errors.ts';
 import { convertAmount } from '../../lib/units.ts';
 import { parseTimestamp } from '../../lib/time.ts';
 import { getPark, listMeters, listMetersById, type MeterRow } from '../registry/index.ts';
-import { deriveReading, FLAG, slotShares, type Derived, type MeterDerivation, type SlotShare } from './derive.ts';
+import {
+  deriveReading,
+  FLAG,
+  slotShares,
+  type Derived,
+  type MeterDerivation,
+  type SlotShare,
+} from './derive.ts';
 import * as repo from './readings.repo.ts';
 import type { RejectedRow, RevisionRow, RollupDelta, SplitRow, StoredReading } from './readings.repo.ts';
 import { createBucketer, type Bucketer } from './buckets.ts';
@@ -176,7 +183,43 @@ export async function ingestBatch(
   records: readonly ReadingRecord[],
   options: IngestOptions,
 ): Promise<IngestResult> {
+  return commitBatch(pool, park, prepareBatch(park, records, options.nowMs ?? Date.now()), options);
+}
+
+/**
+ * Ingests a stream of batches, validating each while the previous one commits (the database and the CPU work at the
+ * same time). Batches commit in order, one transaction each; `onBatch` sees each result.
+ */
+export async function ingestStream(
+  pool: pg.Pool,
+  park: ParkMeters,
+  batches: Iterable<readonly ReadingRecord[]> | AsyncIterable<readonly ReadingRecord[]>,
+  options: IngestOptions & { onBatch?: (result: IngestResult) => void },
+): Promise<void> {
   const nowMs = options.nowMs ?? Date.now();
+  let pending: Promise<void> = Promise.resolve();
+  for await (const records of batches) {
+    const prepared = prepareBatch(park, records, nowMs);
+    await pending;
+    pending = commitBatch(pool, park, prepared, { ...options, nowMs }).then((r) => options.onBatch?.(r));
+    pending.catch(() => undefined); // awaited on the next turn; this only keeps Node from calling it unhandled
+  }
+  await pending;
+}
+
+/** A batch validated and sorted, not yet stored: the CPU half of ingestion, done while the previous batch commits. */
+export interface PreparedBatch {
+  received: number;
+  valid: ValidReading[];
+  rejected: RejectedRow[];
+}
+
+/** Validates and sorts a batch (pure, no I/O). */
+export function prepareBatch(
+  park: ParkMeters,
+  records: readonly ReadingRecord[],
+  nowMs: number,
+): PreparedBatch {
   const valid: ValidReading[] = [];
   const rejected: RejectedRow[] = [];
   for (const rec of records) {
@@ -185,6 +228,17 @@ export async function ingestBatch(
     else rejected.push(r.rejection);
   }
   valid.sort((a, b) => a.meterId - b.meterId || a.atMs - b.atMs);
+  return { received: records.length, valid, rejected };
+}
+
+/** Stores a prepared batch in one transaction: either all of its effects are committed or none. */
+export async function commitBatch(
+  pool: pg.Pool,
+  park: ParkMeters,
+  prepared: PreparedBatch,
+  options: IngestOptions,
+): Promise<IngestResult> {
+  const { valid, rejected } = prepared;
   if (valid.length > 0) {
     let lo = Infinity;
     let hi = -Infinity;
@@ -215,7 +269,7 @@ export async function ingestBatch(
     await applyWrites(client, park.bucketer, writes);
     if (rejected.length > 0) await repo.insertRejected(client, park.parkId, batchId, rejected);
     const counts = {
-      received: records.length,
+      received: prepared.received,
       inserted: writes.inserts.length,
       unchanged: writes.unchanged,
       revised: writes.revisedCount,
@@ -246,7 +300,11 @@ export async function rederiveMeters(pool: pg.Pool, meterIds: readonly number[])
 }
 
 /** Rebuilds the rollups of a park's meters (all, or these) from their readings, in SQL: a repair tool. */
-export async function rebuildRollups(pool: pg.Pool, parkId: string, meterCodes?: readonly string[]): Promise<number> {
+export async function rebuildRollups(
+  pool: pg.Pool,
+  parkId: string,
+  meterCodes?: readonly string[],
+): Promise<number> {
   const park = await loadParkMeters(pool, parkId);
   const ids = meterCodes
     ? meterCodes.map((c) => {
@@ -445,7 +503,10 @@ async function applyWrites(client: pg.PoolClient, bucketer: Bucketer, writes: Wr
 }
 
 /** Slot deltas summed into buckets, dropping buckets where nothing changed. */
-function rollupDeltas(slotDeltas: Map<number, Map<number, number[]>>, bucketOf: (ms: number) => number): RollupDelta[] {
+function rollupDeltas(
+  slotDeltas: Map<number, Map<number, number[]>>,
+  bucketOf: (ms: number) => number,
+): RollupDelta[] {
   const out: RollupDelta[] = [];
   for (const [meterId, bySlot] of slotDeltas) {
     const byBucket = new Map<number, number[]>();

@@ -1,6 +1,6 @@
 /** SQL for readings, their slot splits, revisions, rejected records, batches and rollups. */
 import type pg from 'pg';
-import { copyField, copyLines, isoAt } from '../../db/copy.ts';
+import { copyBinary, copyField, copyLines, isoAt, type BinaryType } from '../../db/copy.ts';
 import { FLAG } from './derive.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -75,7 +75,9 @@ export async function loadWindows(
 ): Promise<StoredReading[]> {
   if (windows.length === 0) return [];
   const cols = `meter_id AS "meterId", at AS "atMs", value, batch_id AS "batchId", quantity, flags, span_ms AS "spanMs"`;
-  const { rows } = await client.query<Omit<StoredReading, 'spanStartMs' | 'spanEndMs'> & { spanMs: number | null }>(
+  const { rows } = await client.query<
+    Omit<StoredReading, 'spanStartMs' | 'spanEndMs'> & { spanMs: number | null }
+  >(
     `SELECT r.* FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS w(id, lo, hi)
      CROSS JOIN LATERAL (
        (SELECT ${cols} FROM reading WHERE meter_id = w.id AND at < w.lo ORDER BY at DESC LIMIT 1)
@@ -118,8 +120,16 @@ function readingLine(r: StoredReading): string {
   ].join('\t');
 }
 
+const READING_TYPES: BinaryType[] = ['int4', 'timestamptz', 'float8', 'int4', 'float8', 'int4', 'int8'];
+
 export async function insertReadings(client: pg.PoolClient, rows: readonly StoredReading[]): Promise<void> {
-  await copyLines(client, 'reading', READING_COLUMNS, rows.map(readingLine));
+  await copyBinary(
+    client,
+    'reading',
+    READING_COLUMNS,
+    READING_TYPES,
+    rows.map((r) => [r.meterId, r.atMs, r.value, r.batchId, r.quantity, r.flags, spanMsOf(r)]),
+  );
 }
 
 /** Rewrites stored readings (value, batch and derived columns) in place. */
@@ -263,22 +273,21 @@ export async function addRollupDeltas(
 ): Promise<void> {
   if (deltas.length === 0) return;
   await client.query(`CREATE TEMP TABLE IF NOT EXISTS rollup_delta (LIKE rollup_hour) ON COMMIT DELETE ROWS`);
-  await copyLines(
+  await copyBinary(
     client,
     'rollup_delta',
     ROLLUP_COLUMNS.split(',').map((c) => c.trim()),
-    deltas.map((d) =>
-      [
-        d.meterId,
-        isoAt(d.bucketMs),
-        d.measured,
-        d.estimated,
-        d.quarantined,
-        d.measuredSlots,
-        d.estimatedSlots,
-        d.quarantinedSlots,
-      ].join('\t'),
-    ),
+    ['int4', 'timestamptz', 'float8', 'float8', 'float8', 'float4', 'float4', 'float4'],
+    deltas.map((d) => [
+      d.meterId,
+      d.bucketMs,
+      d.measured,
+      d.estimated,
+      d.quarantined,
+      d.measuredSlots,
+      d.estimatedSlots,
+      d.quarantinedSlots,
+    ]),
   );
   await client.query(
     `INSERT INTO rollup_${level} AS r (${ROLLUP_COLUMNS}) SELECT ${ROLLUP_COLUMNS} FROM rollup_delta
@@ -301,7 +310,11 @@ export async function addRollupDeltas(
  * Rebuilds the rollups of these meters from their readings and splits, entirely in SQL with the park's zone: a
  * repair tool, and the independent second method the tests check the incremental rollups against.
  */
-export async function rebuildRollups(client: pg.PoolClient, meterIds: readonly number[], timeZone: string): Promise<void> {
+export async function rebuildRollups(
+  client: pg.PoolClient,
+  meterIds: readonly number[],
+  timeZone: string,
+): Promise<void> {
   for (const level of ['hour', 'day', 'month']) {
     await client.query(`DELETE FROM rollup_${level} WHERE meter_id = ANY($1::int[])`, [meterIds]);
   }
