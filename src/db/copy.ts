@@ -71,6 +71,13 @@ export type BinaryType = 'int4' | 'int8' | 'float8' | 'timestamptz' | 'float4' |
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const SIZE: Record<BinaryType, number> = { int2: 2, int4: 4, int8: 8, float4: 4, float8: 8, timestamptz: 8 };
 
+/** Writes a safe integer as a big-endian int64 without BigInt (which allocates). */
+function writeInt64(buf: Buffer, v: number, o: number): void {
+  const hi = Math.floor(v / 4294967296);
+  buf.writeInt32BE(hi, o);
+  buf.writeUInt32BE(v - hi * 4294967296, o + 4);
+}
+
 /**
  * Streams rows into `table (columns)` with COPY … (FORMAT binary): no text to parse on the server, the fastest bulk
  * path. Values are numbers (timestamps as epoch ms) or null.
@@ -117,7 +124,7 @@ export async function copyBinary(
                   buf.writeInt32BE(v, o);
                   break;
                 case 'int8':
-                  buf.writeBigInt64BE(BigInt(Math.round(v)), o);
+                  writeInt64(buf, Math.round(v), o);
                   break;
                 case 'float4':
                   buf.writeFloatBE(v, o);
@@ -126,7 +133,7 @@ export async function copyBinary(
                   buf.writeDoubleBE(v, o);
                   break;
                 case 'timestamptz':
-                  buf.writeBigInt64BE(BigInt(Math.round((v - PG_EPOCH_MS) * 1000)), o);
+                  writeInt64(buf, Math.round((v - PG_EPOCH_MS) * 1000), o);
                   break;
               }
               o += SIZE[t];

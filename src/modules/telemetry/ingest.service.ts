@@ -98,13 +98,14 @@ export const ABSURD_VALUE = 1e15;
 export const FUTURE_TOLERANCE_MS = 10 * 60_000;
 
 /** Validates one record: a reading, or the reason it is rejected (with the field at fault). */
-export function validateRecord(
-  park: ParkMeters,
+function reject(
   rec: ReadingRecord,
-  nowMs: number,
-): { ok: true; reading: ValidReading } | { ok: false; rejection: RejectedRow } {
-  const reject = (field: string, reason: string, meterId: number | null = null) => ({
-    ok: false as const,
+  field: string,
+  reason: string,
+  meterId: number | null = null,
+): { ok: false; rejection: RejectedRow } {
+  return {
+    ok: false,
     rejection: {
       meterCode: rec.meter === '' ? null : rec.meter,
       meterId,
@@ -113,37 +114,44 @@ export function validateRecord(
       reason,
       raw: rec.raw ?? JSON.stringify(rec),
     },
-  });
+  };
+}
+
+export function validateRecord(
+  park: ParkMeters,
+  rec: ReadingRecord,
+  nowMs: number,
+): { ok: true; reading: ValidReading } | { ok: false; rejection: RejectedRow } {
   if (rec.malformed)
-    return reject(rec.malformed.field, rec.malformed.reason, park.byCode.get(rec.meter)?.id ?? null);
+    return reject(rec, rec.malformed.field, rec.malformed.reason, park.byCode.get(rec.meter)?.id ?? null);
   const meter = park.byCode.get(rec.meter);
-  if (!meter) return reject('meter', rec.meter === '' ? 'meter is empty' : `unknown meter "${rec.meter}"`);
+  if (!meter) return reject(rec, 'meter', rec.meter === '' ? 'meter is empty' : `unknown meter "${rec.meter}"`);
   const at = parseTimestamp(rec.at, park.timeZone);
-  if (!at.ok) return reject('at', at.reason, meter.id);
+  if (!at.ok) return reject(rec, 'at', at.reason, meter.id);
   if (at.atMs > nowMs + FUTURE_TOLERANCE_MS)
-    return reject('at', `timestamp ${rec.at} is in the future`, meter.id);
+    return reject(rec, 'at', `timestamp ${rec.at} is in the future`, meter.id);
   if (meter.installedAtMs !== null && at.atMs < meter.installedAtMs) {
-    return reject('at', `timestamp ${rec.at} is before the meter was installed`, meter.id);
+    return reject(rec, 'at', `timestamp ${rec.at} is before the meter was installed`, meter.id);
   }
   if (meter.removedAtMs !== null && at.atMs > meter.removedAtMs) {
-    return reject('at', `timestamp ${rec.at} is after the meter was removed`, meter.id);
+    return reject(rec, 'at', `timestamp ${rec.at} is after the meter was removed`, meter.id);
   }
   let value: number;
   if (typeof rec.value === 'number') value = rec.value;
   else {
     const text = rec.value.trim();
     value = text === '' ? NaN : Number(text);
-    if (Number.isNaN(value)) return reject('value', `value "${rec.value}" is not a number`, meter.id);
+    if (Number.isNaN(value)) return reject(rec, 'value', `value "${rec.value}" is not a number`, meter.id);
   }
-  if (!Number.isFinite(value)) return reject('value', `value ${rec.value} is not a finite number`, meter.id);
+  if (!Number.isFinite(value)) return reject(rec, 'value', `value ${rec.value} is not a finite number`, meter.id);
   if (value < 0)
-    return reject('value', `value ${value} is negative; meters report non-negative quantities`, meter.id);
-  if (value > ABSURD_VALUE) return reject('value', `value ${value} is absurdly large`, meter.id);
+    return reject(rec, 'value', `value ${value} is negative; meters report non-negative quantities`, meter.id);
+  if (value > ABSURD_VALUE) return reject(rec, 'value', `value ${value} is absurdly large`, meter.id);
   const unit = rec.unit?.trim();
   if (unit && unit !== meter.unit) {
     const converted = convertAmount(value, unit, meter.unit);
     if (converted === undefined) {
-      return reject('unit', `unit "${unit}" does not match the meter's unit "${meter.unit}"`, meter.id);
+      return reject(rec, 'unit', `unit "${unit}" does not match the meter's unit "${meter.unit}"`, meter.id);
     }
     value = converted;
   }
@@ -388,6 +396,14 @@ function sameDerived(a: StoredReading, d: Derived): boolean {
  * (sorted; with the nearest stored reading before and after the window) and derives every reading from `fromMs`
  * on. Appends what must be written to `writes`.
  */
+interface Entry {
+  atMs: number;
+  stored: StoredReading | undefined;
+  value: number;
+  batchId: number;
+  valueChanged: boolean;
+}
+
 export function mergeAndDerive(
   meter: PipelineMeter,
   stored: readonly StoredReading[],
@@ -396,53 +412,44 @@ export function mergeAndDerive(
   batchId: number,
   writes: Writes,
 ): void {
-  // Merge: one entry per timestamp.
-  interface Entry {
-    stored: StoredReading | undefined;
-    value: number;
-    batchId: number;
-    valueChanged: boolean;
-  }
+  // Merge two time-ordered lists into one entry per timestamp (linear; no maps).
   const entries: Entry[] = [];
-  const index = new Map<number, Entry>();
-  const atOf = new Map<Entry, number>();
-  for (const s of stored) {
-    const e: Entry = { stored: s, value: s.value, batchId: s.batchId, valueChanged: false };
-    entries.push(e);
-    index.set(s.atMs, e);
-    atOf.set(e, s.atMs);
-  }
-  let needsSort = false;
+  const fromStored = (x: StoredReading): Entry => ({
+    atMs: x.atMs,
+    stored: x,
+    value: x.value,
+    batchId: x.batchId,
+    valueChanged: false,
+  });
+  let i = 0;
   for (const r of incoming) {
-    const e = index.get(r.atMs);
-    if (!e) {
-      const n: Entry = { stored: undefined, value: r.value, batchId, valueChanged: true };
-      if (entries.length > 0 && atOf.get(entries[entries.length - 1]!)! > r.atMs) needsSort = true;
-      entries.push(n);
-      index.set(r.atMs, n);
-      atOf.set(n, r.atMs);
-    } else if (e.value === r.value) {
+    while (i < stored.length && stored[i]!.atMs < r.atMs) entries.push(fromStored(stored[i++]!));
+    if (i < stored.length && stored[i]!.atMs === r.atMs) entries.push(fromStored(stored[i++]!));
+    const last = entries[entries.length - 1];
+    if (!last || last.atMs !== r.atMs) {
+      entries.push({ atMs: r.atMs, stored: undefined, value: r.value, batchId, valueChanged: true });
+    } else if (last.value === r.value) {
       writes.unchanged += 1;
     } else {
       // A different value for a stored timestamp: the newest wins, the old one is kept as a revision.
       writes.revisions.push({
         meterId: meter.id,
         atMs: r.atMs,
-        value: e.value,
-        batchId: e.batchId,
+        value: last.value,
+        batchId: last.batchId,
         supersededBy: batchId,
       });
       writes.revisedCount += 1;
-      e.value = r.value;
-      e.batchId = batchId;
-      e.valueChanged = true;
+      last.value = r.value;
+      last.batchId = batchId;
+      last.valueChanged = true;
     }
   }
-  if (needsSort) entries.sort((a, b) => atOf.get(a)! - atOf.get(b)!);
+  while (i < stored.length) entries.push(fromStored(stored[i++]!));
 
   let prev: { atMs: number; value: number } | undefined;
   for (const e of entries) {
-    const atMs = atOf.get(e)!;
+    const atMs = e.atMs;
     const point = { atMs, value: e.value };
     if (atMs < fromMs) {
       prev = point; // context before the window: left as stored
