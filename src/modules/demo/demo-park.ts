@@ -881,7 +881,12 @@ export function createDemoPark(options: { meterScale?: number } = {}): ParkDefin
     spec.sites.map((site) => ({ id: site.id, name: site.name, organisation: spec.id, kind: site.kind })),
   );
 
-  // 4. Meters in pre-order: each main meter, then its sub-meters.
+  // 4. Meters in pre-order: each main meter, then its sub-meters. Carriers some organisation sells to others in the
+  // park (waste-heat steam, hot water, cooling, compressed air) move inside the park: their imports and exports are
+  // internal transfers, which cancel at the park boundary.
+  const internalCarriers = new Set(
+    all.filter((n) => n.draft.role === 'export' && n.carrier !== 'electricity').map((n) => n.carrier),
+  );
   const meters: Meter[] = [];
   const emit = (node: Sized) => {
     const d = node.draft;
@@ -908,6 +913,9 @@ export function createDemoPark(options: { meterScale?: number } = {}): ParkDefin
       capacity: cap,
       ...(d.rolloverAt !== undefined ? { rolloverAt: d.rolloverAt } : {}),
       ...(node.parent ? { parent: node.parent } : {}),
+      ...((d.role === 'import' || d.role === 'export') && internalCarriers.has(node.carrier)
+        ? { internalTransfer: true }
+        : {}),
       installedAt: DEMO_EPOCH.slice(0, 10),
       ...(d.replacements ? { replacements: d.replacements } : {}),
     };

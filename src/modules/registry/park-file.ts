@@ -290,6 +290,13 @@ function semanticIssues(
       }
     }
 
+    if (item.internalTransfer === true && role !== 'import' && role !== 'export') {
+      add(
+        at('internalTransfer'),
+        `only import and export meters can be internal transfers, not a ${String(role)} meter`,
+      );
+    }
+
     if (isOneOf(READING_KINDS, readingKind) && readingKind !== 'cumulative') {
       if (item.rolloverAt !== undefined) {
         add(at('rolloverAt'), `only cumulative meters roll over; this meter's readings are ${readingKind}`);

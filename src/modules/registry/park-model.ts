@@ -146,6 +146,12 @@ export const MeterSchema = Type.Object(
       }),
     ),
     parent: Type.Optional(Id),
+    internalTransfer: Type.Optional(
+      Type.Boolean({
+        description:
+          'an import or export between organisations of this park: counted for the organisations, not at the park boundary',
+      }),
+    ),
     installedAt: Type.Optional(DateOrInstant),
     removedAt: Type.Optional(DateOrInstant),
     replacements: Type.Optional(Type.Array(ReplacementSchema)),

@@ -125,7 +125,8 @@ export function validateRecord(
   if (rec.malformed)
     return reject(rec, rec.malformed.field, rec.malformed.reason, park.byCode.get(rec.meter)?.id ?? null);
   const meter = park.byCode.get(rec.meter);
-  if (!meter) return reject(rec, 'meter', rec.meter === '' ? 'meter is empty' : `unknown meter "${rec.meter}"`);
+  if (!meter)
+    return reject(rec, 'meter', rec.meter === '' ? 'meter is empty' : `unknown meter "${rec.meter}"`);
   const at = parseTimestamp(rec.at, park.timeZone);
   if (!at.ok) return reject(rec, 'at', at.reason, meter.id);
   if (at.atMs > nowMs + FUTURE_TOLERANCE_MS)
@@ -143,9 +144,15 @@ export function validateRecord(
     value = text === '' ? NaN : Number(text);
     if (Number.isNaN(value)) return reject(rec, 'value', `value "${rec.value}" is not a number`, meter.id);
   }
-  if (!Number.isFinite(value)) return reject(rec, 'value', `value ${rec.value} is not a finite number`, meter.id);
+  if (!Number.isFinite(value))
+    return reject(rec, 'value', `value ${rec.value} is not a finite number`, meter.id);
   if (value < 0)
-    return reject(rec, 'value', `value ${value} is negative; meters report non-negative quantities`, meter.id);
+    return reject(
+      rec,
+      'value',
+      `value ${value} is negative; meters report non-negative quantities`,
+      meter.id,
+    );
   if (value > ABSURD_VALUE) return reject(rec, 'value', `value ${value} is absurdly large`, meter.id);
   const unit = rec.unit?.trim();
   if (unit && unit !== meter.unit) {

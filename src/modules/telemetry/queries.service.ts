@@ -265,7 +265,8 @@ export interface CarrierEnergy {
 
 /**
  * Energy by carrier for each organisation and for the park over a period: from the boundary meters (meters without
- * a parent), by role, with coverage (measured slots ÷ expected slots).
+ * a parent), by role, with coverage (measured slots ÷ expected slots). At the park level, meters marked
+ * `internalTransfer` (sales between the park's organisations) are left out: they cancel at the park boundary.
  */
 export async function energyByCarrier(
   pool: pg.Pool,
@@ -310,7 +311,8 @@ export async function energyByCarrier(
   };
   for (const m of meters) {
     add(m.spec.organisation, m);
-    add(null, m);
+    // Transfers between the park's own organisations cancel at the park boundary.
+    if (!m.spec.internalTransfer) add(null, m);
   }
   const all = [...groups.values()].map(({ expected, measuredSlots, ...g }) => ({
     ...g,
