@@ -150,7 +150,7 @@ async function ingestBench(target: string, url: string): Promise<void> {
       await db.drop();
     }
     log(
-      `[${target}] ${name.padEnd(15)} ${n.toLocaleString('en-US')} readings in ${seconds[name]!.toFixed(2)} s = ${Math.round(n / seconds[name]!).toLocaleString('en-US')} readings/s`,
+      `[${target}] ${name.padEnd(15)} ${n.toLocaleString('en-US')} readings in ${seconds[name].toFixed(2)} s = ${Math.round(n / seconds[name]).toLocaleString('en-US')} readings/s`,
     );
   }
   for (const name of ['library ingest', 'CSV import']) {

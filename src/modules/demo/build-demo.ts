@@ -104,17 +104,20 @@ export async function buildDemo(pool: pg.Pool, options: BuildDemoOptions = {}): 
   const expected = park.meters.length * days * 96;
   const totals = { readings: 0, inserted: 0, unchanged: 0, rejected: 0 };
   const ingestOptions = { source: 'demo', ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) };
-  for (const chunk of generateDemoReadings(park, { days })) {
-    const r = await ingestBatch(pool, meters, chunk, ingestOptions);
-    totals.readings += r.received;
-    totals.inserted += r.inserted;
-    totals.unchanged += r.unchanged;
-    totals.rejected += r.rejected;
-    options.onProgress?.(
-      Math.min(1, totals.readings / expected),
-      `${totals.readings.toLocaleString('en-US')} readings`,
-    );
-  }
+  // The next chunk is generated and validated while the previous one commits.
+  await ingestStream(pool, meters, generateDemoReadings(park, { days }), {
+    ...ingestOptions,
+    onBatch: (r) => {
+      totals.readings += r.received;
+      totals.inserted += r.inserted;
+      totals.unchanged += r.unchanged;
+      totals.rejected += r.rejected;
+      options.onProgress?.(
+        Math.min(1, totals.readings / expected),
+        `${totals.readings.toLocaleString('en-US')} readings`,
+      );
+    },
+  });
   const garbage = await ingestBatch(pool, meters, GATEWAY_GARBAGE, {
     ...ingestOptions,
     source: 'demo-gateway',

@@ -366,7 +366,7 @@ function emptyWrites(): Writes {
 function contribute(writes: Writes, meterId: number, derived: Derived, sign: 1 | -1): SlotShare[] {
   const shares = slotShares(derived);
   let bySlot = writes.slotDeltas.get(meterId);
-  if (!bySlot) writes.slotDeltas.set(meterId, (bySlot = new Map()));
+  if (!bySlot) writes.slotDeltas.set(meterId, (bySlot = new Map<number, number[]>()));
   for (const share of shares) {
     let d = bySlot.get(share.slotMs);
     if (!d) bySlot.set(share.slotMs, (d = [0, 0, 0, 0, 0, 0]));
