@@ -136,10 +136,12 @@ describe.each(['cumulative', 'interval', 'power'] as const)('%s meters', (kind) 
     }
     const tables = ['rollup_hour', 'rollup_day', 'rollup_month'];
     const incremental = await Promise.all(tables.map((t) => rollups(t, `${prefix}-B`)));
-    for (const [i, table] of tables.entries()) expectSameRollups(incremental[i]!, await rollups(table, `${prefix}-A`));
+    for (const [i, table] of tables.entries())
+      expectSameRollups(incremental[i]!, await rollups(table, `${prefix}-A`));
     // Second method: rebuild B's rollups from its readings in SQL (the zone's calendar by date_trunc).
     await rebuildRollups(db.pool, 'prop', [`${prefix}-B`]);
-    for (const [i, table] of tables.entries()) expectSameRollups(incremental[i]!, await rollups(table, `${prefix}-B`));
+    for (const [i, table] of tables.entries())
+      expectSameRollups(incremental[i]!, await rollups(table, `${prefix}-B`));
   });
 
   test.prop([seriesArb], { numRuns: 12 })(
