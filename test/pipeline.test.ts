@@ -275,6 +275,13 @@ describe('queries', () => {
     expect(gas.net).toBe(32);
   });
 
+  it('refuses a series with more buckets than a response should hold, before querying', async () => {
+    // 2015–2025 at 15 minutes is ten years × 35,040 slots ≈ 350,000 buckets > 100,000.
+    await expect(
+      meterSeries(db.pool, 'p1', 'E-SUB1', parsePeriod('2015-01-01..2025-01-01', TZ), '15m', NOW),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+
   it('balances a parent meter against its children', async () => {
     const [b] = await subMeterBalance(db.pool, 'p1', parsePeriod('2025-01-01', TZ), 'E-MAIN', NOW);
     // Parent 300; children: E-SUB1 231 (after the revision 630 → 631) + E-SUB2 30 + 30 + 7 = 67 → 298; unmetered 2.

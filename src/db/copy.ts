@@ -18,6 +18,7 @@ const isoCache = new Map<number, string>();
 
 /** Epoch ms as a timestamptz literal (cached: a batch repeats the same instants across meters). */
 export function isoAt(ms: number): string {
+  if (!Number.isFinite(ms)) return ms > 0 ? 'infinity' : '-infinity';
   let text = isoCache.get(ms);
   if (text === undefined) {
     if (isoCache.size > 200_000) isoCache.clear();

@@ -66,6 +66,8 @@ CREATE TABLE meter (
   spec              jsonb NOT NULL,
   position          integer NOT NULL,
   archived          boolean NOT NULL DEFAULT false,
+  -- Set when the meter's derivation settings changed while it held readings; cleared once they are derived again.
+  needs_rederive    boolean NOT NULL DEFAULT false,
   UNIQUE (park_id, code)
 );
 

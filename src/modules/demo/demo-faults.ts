@@ -258,11 +258,13 @@ export function planFaults(
         meter: id,
         from: iso(from),
         to: iso(to),
-        description: 'The power meter sends no samples at instants in [from, to) (two hours).',
+        description:
+          'The power meter sends no samples at instants in [from, to) (two hours, 8 samples). Energy by the trapezoid ' +
+          'rule needs both ends of a slot, so 9 slots are unknown: from the slot before `from` to the one before `to`.',
         expected: {
           missingReadings: (to - from) / SLOT_MS,
-          missingSlots: (to - from) / SLOT_MS,
-          firstMissingAt: iso(from),
+          missingSlots: (to - from) / SLOT_MS + 1,
+          firstMissingAt: iso(from - SLOT_MS),
           lastMissingAt: iso(to - SLOT_MS),
         },
       });

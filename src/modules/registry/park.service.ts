@@ -17,7 +17,10 @@ export interface ApplySummary {
   organisations: UpsertCounts;
   sites: UpsertCounts;
   meters: UpsertCounts;
-  /** Meters whose derivation settings changed while they hold readings: their quantities must be derived again. */
+  /**
+   * Meters whose derivation settings changed while they hold readings (now or in an earlier apply whose
+   * re-derivation did not finish): their quantities must be derived again.
+   */
   metersToRederive: number[];
   /** Meters without a capacity: no spike detection for them. */
   metersWithoutCapacity: string[];
@@ -71,15 +74,19 @@ export async function applyParkDefinition(pool: pg.Pool, def: ParkDefinition): P
       .map((m) => ({ m, old: before.get(m.id) }))
       .filter(({ m, old }) => old !== undefined && derivationKey(old.spec) !== derivationKey(m))
       .map(({ old }) => old!.id);
-    let metersToRederive: number[] = [];
     if (changed.length > 0) {
-      const { rows } = await client.query<{ meter_id: number }>(
-        `SELECT DISTINCT meter_id FROM unnest($1::int[]) AS c(id)
-         CROSS JOIN LATERAL (SELECT meter_id FROM reading WHERE meter_id = c.id LIMIT 1) r`,
+      // Marked in the same transaction as the new settings, so an interrupted re-derivation is resumed next time.
+      await client.query(
+        `UPDATE meter m SET needs_rederive = true WHERE m.id = ANY($1::int[])
+           AND EXISTS (SELECT 1 FROM reading r WHERE r.meter_id = m.id)`,
         [changed],
       );
-      metersToRederive = rows.map((r) => r.meter_id);
     }
+    const { rows } = await client.query<{ id: number }>(
+      'SELECT id FROM meter WHERE park_id = $1 AND needs_rederive ORDER BY id',
+      [def.park.id],
+    );
+    const metersToRederive = rows.map((r) => r.id);
     return {
       parkId: def.park.id,
       park,

@@ -38,6 +38,8 @@ export interface ReadingRecord {
 export interface PipelineMeter {
   id: number;
   code: string;
+  /** No longer in the park definition: its history stays, new readings are rejected. */
+  archived: boolean;
   unit: string;
   derivation: MeterDerivation;
   installedAtMs: number | null;
@@ -58,6 +60,7 @@ export function toPipelineMeter(row: MeterRow): PipelineMeter {
   return {
     id: row.id,
     code: row.code,
+    archived: row.archived,
     unit: s.unit,
     installedAtMs: row.installedAtMs,
     removedAtMs: row.removedAtMs,
@@ -127,6 +130,14 @@ export function validateRecord(
   const meter = park.byCode.get(rec.meter);
   if (!meter)
     return reject(rec, 'meter', rec.meter === '' ? 'meter is empty' : `unknown meter "${rec.meter}"`);
+  if (meter.archived) {
+    return reject(
+      rec,
+      'meter',
+      `meter "${rec.meter}" is archived (no longer in the park definition)`,
+      meter.id,
+    );
+  }
   const at = parseTimestamp(rec.at, park.timeZone);
   if (!at.ok) return reject(rec, 'at', at.reason, meter.id);
   if (at.atMs > nowMs + FUTURE_TOLERANCE_MS)
@@ -306,10 +317,13 @@ export async function rederiveMeters(pool: pg.Pool, meterIds: readonly number[])
     const meter = toPipelineMeter(row);
     await inTransaction(pool, async (client) => {
       await repo.lockMeters(client, [meter.id]);
-      const stored = await repo.loadWindows(client, [{ meterId: meter.id, fromMs: -8.64e15, toMs: 8.64e15 }]);
+      const stored = await repo.loadWindows(client, [
+        { meterId: meter.id, fromMs: -Infinity, toMs: Infinity },
+      ]);
       const writes = emptyWrites();
       mergeAndDerive(meter, stored, [], -Infinity, 0, writes);
       await applyWrites(client, bucketer, writes);
+      await client.query('UPDATE meter SET needs_rederive = false WHERE id = $1', [meter.id]);
     });
   }
 }

@@ -117,7 +117,17 @@ export function flagNames(flags: number): string[] {
   return FLAG_NAMES.filter(([bit]) => flags & bit).map(([, name]) => name);
 }
 
+/** Most buckets one series may have (a year of 15-minute slots is 35,040). */
+export const MAX_SERIES_POINTS = 100_000;
+
 function bucketStarts(period: Period, resolution: Resolution, timeZone: string): number[] {
+  const roughMs = { '15m': SLOT_MS, hour: 3_600_000, day: 86_400_000, month: 28 * 86_400_000 }[resolution];
+  if ((period.toMs - period.fromMs) / roughMs > MAX_SERIES_POINTS) {
+    throw new AppError(
+      'BAD_INPUT',
+      `period "${period.label}" has more than ${MAX_SERIES_POINTS.toLocaleString('en-US')} buckets at ${resolution}: choose a coarser resolution or a shorter period`,
+    );
+  }
   const starts: number[] = [];
   if (resolution === '15m') {
     for (let t = Math.floor(period.fromMs / SLOT_MS) * SLOT_MS; t < period.toMs; t += SLOT_MS) starts.push(t);
@@ -147,12 +157,12 @@ export async function meterSeries(
 ): Promise<Series> {
   const park = await getPark(pool, parkId);
   const meter = await meterByCode(pool, parkId, meterCode);
+  const starts = bucketStarts(period, resolution, park.timezone);
   const rows =
     resolution === '15m'
       ? await q.slotRows(pool, [meter.id], period.fromMs, period.toMs)
       : await q.rollupRows(pool, resolution, [meter.id], period.fromMs, period.toMs);
   const byStart = new Map(rows.map((r) => [r.bucketMs, r]));
-  const starts = bucketStarts(period, resolution, park.timezone);
   const points = starts.map((startMs, i) => {
     const endMs =
       starts[i + 1] ??
