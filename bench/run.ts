@@ -10,9 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import pg from 'pg';
 import { copyBinary, copyLines, isoAt } from '../src/db/copy.ts';
-import { openDatabase, startEmbeddedServer, type Database } from '../src/db/database.ts';
+import { canConnect, openDatabase, startEmbeddedServer, type Database } from '../src/db/database.ts';
 import { parseTimestamp } from '../src/lib/time.ts';
 import { applyParkDefinition, type ParkDefinition } from '../src/modules/registry/index.ts';
 import {
@@ -256,17 +255,6 @@ async function energyByCarrierFromReadings(
   return [...out.values()];
 }
 
-async function reachable(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const targets = (env.BENCH_TARGETS ?? 'embedded,system').split(',');
 const stops: (() => Promise<void>)[] = [];
 try {
@@ -283,7 +271,7 @@ try {
   }
   const systemUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   if (targets.includes('system')) {
-    if (await reachable(systemUrl)) {
+    if (await canConnect(systemUrl)) {
       await ingestBench('system', systemUrl);
       if (SUMMARY) await summaryBench('system', systemUrl);
     } else log(`\n[system] ${systemUrl.replace(/:[^:@/]*@/, ':***@')} does not answer: skipped`);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../src/lib/errors.ts';
-import { applyParkDefinition, parseParkDefinition } from '../src/modules/registry/index.ts';
+import { applyParkDefinition } from '../src/modules/registry/index.ts';
 import {
   importReadingsCsv,
   meterSeries,
@@ -20,13 +20,9 @@ import {
   type Resolution,
 } from '../src/modules/telemetry/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
+import { NOW, smallPark, TZ } from './helpers/small-park.ts';
 
-const NOW = Date.parse('2026-01-01T00:00:00Z');
-const TZ = 'Asia/Shanghai';
-const fixture = parseParkDefinition(
-  fs.readFileSync('test/fixtures/small-park.yaml', 'utf8'),
-  'small-park.yaml',
-);
+const fixture = smallPark();
 let db: TestDatabase;
 let dir: string;
 

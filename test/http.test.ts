@@ -2,10 +2,9 @@
  * The read API through `app.inject()` on the small park with a few readings: every endpoint answers what the library
  * answers (and the hand-computed numbers), and every error is JSON with a message, the right status and no stack.
  */
-import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyParkDefinition, parseParkDefinition } from '../src/modules/registry/index.ts';
+import { applyParkDefinition } from '../src/modules/registry/index.ts';
 import {
   energyByCarrier,
   ingestBatch,
@@ -14,22 +13,16 @@ import {
   parsePeriod,
   rejectedRecords,
   subMeterBalance,
-  type ReadingRecord,
 } from '../src/modules/telemetry/index.ts';
 import { buildApp } from '../src/server/app.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
+import { NOW, reading, smallPark, TZ } from './helpers/small-park.ts';
 
-const NOW = Date.parse('2026-01-01T00:00:00Z');
-const TZ = 'Asia/Shanghai';
 let db: TestDatabase;
 let app: FastifyInstance;
 
-const r = (meter: string, hhmm: string, value: number | string, line?: number): ReadingRecord => ({
-  meter,
-  at: `2025-01-01T${hhmm}:00+08:00`,
-  value,
-  line,
-});
+const r = (meter: string, hhmm: string, value: number | string, line?: number) =>
+  reading(meter, hhmm, value, { line });
 
 /** The library's answer as it looks after a trip through JSON. */
 const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
@@ -41,10 +34,7 @@ async function get(url: string) {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  await applyParkDefinition(
-    db.pool,
-    parseParkDefinition(fs.readFileSync('test/fixtures/small-park.yaml', 'utf8'), 'small-park.yaml'),
-  );
+  await applyParkDefinition(db.pool, smallPark());
   const park = await loadParkMeters(db.pool, 'p1');
   await ingestBatch(
     db.pool,

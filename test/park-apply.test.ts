@@ -24,13 +24,9 @@ import {
   type ReadingRecord,
 } from '../src/modules/telemetry/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
+import { NOW, smallPark, TZ } from './helpers/small-park.ts';
 
-const NOW = Date.parse('2026-01-01T00:00:00Z');
-const TZ = 'Asia/Shanghai';
-const fixture = parseParkDefinition(
-  fs.readFileSync('test/fixtures/small-park.yaml', 'utf8'),
-  'small-park.yaml',
-);
+const fixture = smallPark();
 let db: TestDatabase;
 
 /** The small park's file under another park id, as text. */

@@ -2,9 +2,8 @@
  * The ingestion pipeline on a small park, fault by fault. Every expected number is worked out by hand in the
  * comments (times are 2025-01-01, +08:00; a reading at t covers the slot [t − 15 min, t)).
  */
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyParkDefinition, parseParkDefinition } from '../src/modules/registry/index.ts';
+import { applyParkDefinition } from '../src/modules/registry/index.ts';
 import {
   energyByCarrier,
   ingestBatch,
@@ -17,18 +16,13 @@ import {
   type ReadingRecord,
 } from '../src/modules/telemetry/index.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
+import { NOW, reading, smallPark, TZ } from './helpers/small-park.ts';
 
-const NOW = Date.parse('2026-01-01T00:00:00Z');
-const TZ = 'Asia/Shanghai';
 let db: TestDatabase;
 let park: ParkMeters;
 
-const r = (meter: string, hhmm: string, value: number | string, unit?: string): ReadingRecord => ({
-  meter,
-  at: `2025-01-01T${hhmm}:00+08:00`,
-  value,
-  unit,
-});
+const r = (meter: string, hhmm: string, value: number | string, unit?: string) =>
+  reading(meter, hhmm, value, { unit });
 
 async function ingest(records: ReadingRecord[]) {
   return ingestBatch(db.pool, park, records, { source: 'test', nowMs: NOW });
@@ -41,11 +35,7 @@ async function hourRollups(meter: string) {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const def = parseParkDefinition(
-    fs.readFileSync('test/fixtures/small-park.yaml', 'utf8'),
-    'small-park.yaml',
-  );
-  await applyParkDefinition(db.pool, def);
+  await applyParkDefinition(db.pool, smallPark());
   park = await loadParkMeters(db.pool, 'p1');
 });
 afterAll(async () => db?.close());

@@ -93,7 +93,8 @@ export async function startEmbeddedServer(
   return { url, handle: { stop: () => server.stop() } };
 }
 
-async function canConnect(url: string): Promise<boolean> {
+/** Whether a PostgreSQL server answers at this URL. */
+export async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
   try {
     await client.connect();

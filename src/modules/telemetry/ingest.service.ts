@@ -18,6 +18,7 @@ import {
 } from './derive.ts';
 import * as repo from './readings.repo.ts';
 import type { RejectedRow, RevisionRow, RollupDelta, SplitRow, StoredReading } from './readings.repo.ts';
+import { addAmounts } from './amounts.ts';
 import { createBucketer, type Bucketer } from './buckets.ts';
 
 /** A reading as it arrives: from a CSV row (strings), a JSON body or an MQTT payload. */
@@ -568,14 +569,7 @@ function sumDeltas(deltas: readonly RollupDelta[], bucketOf: (ms: number) => num
     const key = `${d.meterId}:${bucketMs}`;
     const acc = byKey.get(key);
     if (!acc) byKey.set(key, { ...d, bucketMs });
-    else {
-      acc.measured += d.measured;
-      acc.estimated += d.estimated;
-      acc.quarantined += d.quarantined;
-      acc.measuredSlots += d.measuredSlots;
-      acc.estimatedSlots += d.estimatedSlots;
-      acc.quarantinedSlots += d.quarantinedSlots;
-    }
+    else addAmounts(acc, d);
   }
   return [...byKey.values()];
 }

@@ -1,20 +1,15 @@
 /** SQL for reading series, energy totals and rejected records. */
 import type pg from 'pg';
 import { isoAt } from '../../db/copy.ts';
+import type { Amounts } from './amounts.ts';
 import { FLAG } from './derive.ts';
 import { spanStartSql } from './readings.repo.ts';
 
 export type Resolution = '15m' | 'hour' | 'day' | 'month';
 
-export interface BucketRow {
+export interface BucketRow extends Amounts {
   meterId: number;
   bucketMs: number;
-  measured: number;
-  estimated: number;
-  quarantined: number;
-  measuredSlots: number;
-  estimatedSlots: number;
-  quarantinedSlots: number;
   /** OR of the flags of the readings in the bucket (15-minute resolution only). */
   flags: number;
 }
@@ -93,18 +88,8 @@ export async function meterTotals(
   return rows;
 }
 
-/** Per meter totals computed from the readings themselves (the slow reference path for checks and benchmarks). */
+/** Per meter totals computed from the readings and splits themselves (periods that rollups do not tile). */
 export async function meterTotalsFromReadings(
-  pool: pg.Pool,
-  meterIds: readonly number[],
-  fromMs: number,
-  toMs: number,
-): Promise<Omit<BucketRow, 'bucketMs' | 'flags'>[]> {
-  const rows = await slotRowsTotals(pool, meterIds, fromMs, toMs);
-  return rows;
-}
-
-async function slotRowsTotals(
   pool: pg.Pool,
   meterIds: readonly number[],
   fromMs: number,

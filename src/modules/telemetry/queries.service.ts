@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { AppError } from '../../lib/errors.ts';
 import { localBucketStart, nextBucketStart, parseDateOrInstant, SLOT_MS } from '../../lib/time.ts';
 import { getPark, listMeters, type MeterRow } from '../registry/index.ts';
+import { addAmounts } from './amounts.ts';
 import { FLAG } from './derive.ts';
 import * as q from './queries.repo.ts';
 import type { BucketRow, Resolution } from './queries.repo.ts';
@@ -243,14 +244,7 @@ async function totalsByMeter(
   for (const r of rows) {
     const prev = out.get(r.meterId);
     if (!prev) out.set(r.meterId, { ...r });
-    else {
-      prev.measured += r.measured;
-      prev.estimated += r.estimated;
-      prev.quarantined += r.quarantined;
-      prev.measuredSlots += r.measuredSlots;
-      prev.estimatedSlots += r.estimatedSlots;
-      prev.quarantinedSlots += r.quarantinedSlots;
-    }
+    else addAmounts(prev, r);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /** SQL for readings, their slot splits, revisions, rejected records, batches and rollups. */
 import type pg from 'pg';
 import { copyBinary, copyField, copyLines, isoAt, type BinaryType } from '../../db/copy.ts';
+import type { Amounts } from './amounts.ts';
 import { FLAG } from './derive.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -254,15 +255,9 @@ const ROLLUP_COLUMNS = `meter_id, bucket_at, measured, estimated, quarantined, m
   quarantined_slots`;
 
 /** A change to one rollup bucket: amounts to add (negative to remove an old contribution). */
-export interface RollupDelta {
+export interface RollupDelta extends Amounts {
   meterId: number;
   bucketMs: number;
-  measured: number;
-  estimated: number;
-  quarantined: number;
-  measuredSlots: number;
-  estimatedSlots: number;
-  quarantinedSlots: number;
 }
 
 /** Adds deltas to the rollup buckets they name, creating buckets as needed. */
