@@ -20,6 +20,7 @@ import {
   importReadingsCsv,
   meterSeries,
   parsePeriod,
+  rebuildRollups,
   rederiveMeters,
   rejectedRecords,
   subMeterBalance,
@@ -353,6 +354,22 @@ program
       print(
         `${r.total} rejected record(s)${r.total > r.rows.length ? `, newest ${r.rows.length} shown` : ''}`,
       );
+    });
+  });
+
+program
+  .command('rollups')
+  .description('maintenance of the hour/day/month rollups')
+  .command('rebuild')
+  .description('rebuild rollups from the readings, in SQL (a repair tool; the pipeline keeps them current)')
+  .addOption(parkOption)
+  .option('--meter <code...>', 'only these meters')
+  .action(async (opts: { park?: string; meter?: string[] }) => {
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const started = Date.now();
+      const n = await rebuildRollups(db.pool, parkId, opts.meter);
+      print(`rebuilt the rollups of ${n} meter(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
   });
 
