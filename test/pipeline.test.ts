@@ -142,6 +142,29 @@ describe('cumulative register with reset, spike and gap', () => {
   });
 });
 
+describe('a long gap across months', () => {
+  it('bridges a register silent from January to April, its estimate spread over February and March', async () => {
+    // E-SUB1 (×1) in 2024, before the readings above: 10 at 2024-01-31 23:45, 2,962 at 2024-04-01 00:15.
+    // Span: 1 slot of January + 29 × 96 (leap February) + 31 × 96 (March) + 1 slot of April = 5,762 slots, carrying
+    // 2,952 kWh. The months between had no partition before: they must exist for the slot shares.
+    // Two batches: the April reading's span reaches back into months no batch of its own ever touched.
+    await ingest([{ meter: 'E-SUB1', at: '2024-01-31T23:45:00+08:00', value: 10 }]);
+    const res = await ingest([{ meter: 'E-SUB1', at: '2024-04-01T00:15:00+08:00', value: 2962 }]);
+    expect(res).toMatchObject({ inserted: 1, rejected: 0 });
+    const months = await meterSeries(
+      db.pool,
+      'p1',
+      'E-SUB1',
+      parsePeriod('2024-02-01..2024-04-01', TZ),
+      'month',
+      NOW,
+    );
+    expect(months.points[0]!.estimated).toBeCloseTo((2784 * 2952) / 5762, 6);
+    expect(months.points[1]!.estimated).toBeCloseTo((2976 * 2952) / 5762, 6);
+    expect(months.points.map((p) => p.status)).toEqual(['estimated', 'estimated']);
+  });
+});
+
 describe('multiplier and rollover', () => {
   it('applies CT × PT and unwraps the register', async () => {
     // E-MAIN ×100, wraps at 10,000: 9,999.0 → 0.5 is 1.5 raw = 150 kWh; 0.5 → 2.0 is 150 kWh.

@@ -34,4 +34,4 @@ export {
   type Series,
   type SeriesPoint,
 } from './queries.service.ts';
-export { ensurePartitions, forgetPartitions } from './readings.repo.ts';
+export { ensurePartitions } from './readings.repo.ts';

@@ -6,45 +6,57 @@ import { FLAG } from './derive.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-const partitionsKnown = new Set<string>();
+/** Per pool (one database and schema): the contiguous range of months whose partitions exist. */
+const partitionRange = new WeakMap<pg.Pool, { fromMs: number; toMs: number }>();
 
 function monthStartUtc(ms: number): number {
   const d = new Date(ms);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 }
 
+function nextMonthUtc(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
 /**
- * Creates the monthly partitions of `reading` and `reading_split` covering [fromMs, toMs], outside any transaction
- * (concurrent creators race harmlessly: a duplicate is ignored).
+ * Makes sure the monthly partitions of `reading` and `reading_split` cover [fromMs, toMs] and every month between
+ * them and the months that already exist: partitions stay contiguous, so the slot shares of a span bridging a long
+ * gap always have a partition. Runs outside any transaction; concurrent creators race harmlessly.
  */
 export async function ensurePartitions(pool: pg.Pool, fromMs: number, toMs: number): Promise<void> {
-  const { rows } = await pool.query<{ schema: string }>('SELECT current_schema() AS schema');
-  const schema = rows[0]?.schema ?? 'public';
-  for (let m = monthStartUtc(fromMs); m <= toMs;) {
+  const known = partitionRange.get(pool);
+  if (known && fromMs >= known.fromMs && toMs < known.toMs) return;
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i
+     JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+     JOIN pg_namespace n ON n.oid = p.relnamespace
+     WHERE p.relname = 'reading' AND n.nspname = current_schema()`,
+  );
+  const existing = rows
+    .map((r) => /^reading_(\d{4})_(\d{2})$/.exec(r.name))
+    .filter((m) => m !== null)
+    .map((m) => Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+  const first = Math.min(monthStartUtc(fromMs), ...existing);
+  const last = Math.max(monthStartUtc(toMs), ...existing);
+  const have = new Set(existing);
+  for (let m = first; m <= last; m = nextMonthUtc(m)) {
+    if (have.has(m)) continue;
     const d = new Date(m);
-    const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
     const suffix = `${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
     for (const table of ['reading', 'reading_split']) {
-      const key = `${schema}.${table}_${suffix}`;
-      if (partitionsKnown.has(key)) continue;
       try {
         await pool.query(
           `CREATE TABLE IF NOT EXISTS ${table}_${suffix} PARTITION OF ${table}
-           FOR VALUES FROM ('${isoAt(m)}') TO ('${isoAt(next)}')`,
+           FOR VALUES FROM ('${isoAt(m)}') TO ('${isoAt(nextMonthUtc(m))}')`,
         );
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code !== '42P07' && code !== '23505') throw error; // created meanwhile by another process
       }
-      partitionsKnown.add(key);
     }
-    m = next;
   }
-}
-
-/** Forgets which partitions exist (tests drop schemas). */
-export function forgetPartitions(): void {
-  partitionsKnown.clear();
+  partitionRange.set(pool, { fromMs: first, toMs: nextMonthUtc(last) });
 }
 
 /** Takes per-meter transaction locks in id order, so that concurrent batches for one meter serialise. */
