@@ -11,13 +11,15 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { copyBinary, copyLines, isoAt } from '../src/db/copy.ts';
-import { canConnect, openDatabase, startEmbeddedServer, type Database } from '../src/db/database.ts';
+import { canConnect, openDatabase, redact, startEmbeddedServer, type Database } from '../src/db/database.ts';
 import { parseTimestamp } from '../src/lib/time.ts';
 import { applyParkDefinition, type ParkDefinition } from '../src/modules/registry/index.ts';
 import {
   energyByCarrier,
   importReadingsCsv,
   ensurePartitions,
+  FLAG,
+  STATUS,
   ingestStream,
   loadParkMeters,
   parsePeriod,
@@ -239,9 +241,9 @@ async function energyByCarrierFromReadings(
     `SELECT m.carrier, m.role, sum(x.q) AS q FROM meter m JOIN (
        SELECT meter_id, sum(quantity) AS q FROM reading
        WHERE at > $2 AND at <= $3::timestamptz + interval '15 minutes' AND at - span_ms * interval '1 millisecond' >= $2 AND at - span_ms * interval '1 millisecond' < $3
-         AND quantity IS NOT NULL AND flags & ${16 | 256} = 0 GROUP BY meter_id
+         AND quantity IS NOT NULL AND flags & ${FLAG.SPIKE | FLAG.SPLIT} = 0 GROUP BY meter_id
        UNION ALL
-       SELECT meter_id, sum(quantity) FROM reading_split WHERE slot_at >= $2 AND slot_at < $3 AND status <> 2 GROUP BY meter_id
+       SELECT meter_id, sum(quantity) FROM reading_split WHERE slot_at >= $2 AND slot_at < $3 AND status <> ${STATUS.QUARANTINED} GROUP BY meter_id
      ) x ON x.meter_id = m.id
      WHERE m.park_id = $1 AND m.parent_code IS NULL GROUP BY 1, 2`,
     [parkId, isoAt(period.fromMs), isoAt(period.toMs)],
@@ -274,7 +276,7 @@ try {
     if (await canConnect(systemUrl)) {
       await ingestBench('system', systemUrl);
       if (SUMMARY) await summaryBench('system', systemUrl);
-    } else log(`\n[system] ${systemUrl.replace(/:[^:@/]*@/, ':***@')} does not answer: skipped`);
+    } else log(`\n[system] ${redact(systemUrl)} does not answer: skipped`);
   }
 } finally {
   for (const stop of stops) await stop();

@@ -7,6 +7,7 @@ import { formatNumber, formatPercent } from '../lib/format.ts';
 import { listOrganisations, type ParkRow } from '../modules/registry/index.ts';
 import {
   energyByCarrier,
+  latestDataYear,
   parsePeriod,
   rejectedRecords,
   subMeterBalance,
@@ -31,15 +32,6 @@ const CARRIER_ZH: Record<string, string> = {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-async function latestDataYear(pool: pg.Pool, park: ParkRow): Promise<string> {
-  const { rows } = await pool.query<{ y: string | null }>(
-    `SELECT to_char(max(r.bucket_at) AT TIME ZONE $2, 'YYYY') AS y FROM rollup_month r
-     JOIN meter m ON m.id = r.meter_id WHERE m.park_id = $1`,
-    [park.id, park.timezone],
-  );
-  return rows[0]?.y ?? String(new Date().getFullYear());
-}
-
 export async function overviewPage(
   pool: pg.Pool,
   parks: ParkRow[],
@@ -54,7 +46,10 @@ export async function overviewPage(
       '<p>尚无园区。运行 <code>lingtan demo</code> 或 <code>lingtan park apply &lt;文件&gt;</code>。</p>',
     );
   }
-  const period = parsePeriod(periodText ?? (await latestDataYear(pool, park)), park.timezone);
+  const period = parsePeriod(
+    periodText ?? (await latestDataYear(pool, park.id)) ?? String(new Date(nowMs).getUTCFullYear()),
+    park.timezone,
+  );
   const [energy, orgs, balance, rejected] = await Promise.all([
     energyByCarrier(pool, park.id, period, nowMs),
     listOrganisations(pool, park.id),

@@ -5,6 +5,7 @@ export {
   applyParkDefinition,
   exportPark,
   getPark,
+  findMeter,
   findPark,
   listParks,
   listMeters,

@@ -188,6 +188,14 @@ export async function listMeters(db: Queryable, parkId: string): Promise<MeterRo
   return rows;
 }
 
+export async function findMeter(db: Queryable, parkId: string, code: string): Promise<MeterRow | undefined> {
+  const { rows } = await db.query<MeterRow>(
+    `SELECT ${METER_COLUMNS} FROM meter WHERE park_id = $1 AND code = $2`,
+    [parkId, code],
+  );
+  return rows[0];
+}
+
 export async function listMetersById(db: Queryable, ids: readonly number[]): Promise<MeterRow[]> {
   const { rows } = await db.query<MeterRow>(`SELECT ${METER_COLUMNS} FROM meter WHERE id = ANY($1::int[])`, [
     ids,

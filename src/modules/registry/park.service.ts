@@ -130,5 +130,6 @@ export async function getPark(pool: pg.Pool | pg.PoolClient, parkId: string): Pr
 export const findPark = repo.findPark;
 export const listParks = repo.listParks;
 export const listMeters = repo.listMeters;
+export const findMeter = repo.findMeter;
 export const listMetersById = repo.listMetersById;
 export const listOrganisations = repo.listOrganisations;

@@ -21,6 +21,7 @@ export {
   energyByCarrier,
   expectedSlots,
   flagNames,
+  latestDataYear,
   meterSeries,
   parsePeriod,
   rejectedCountsByMeter,

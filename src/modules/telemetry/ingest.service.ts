@@ -1,6 +1,6 @@
 /**
  * The one ingestion pipeline: validate → store raw readings idempotently (revisions kept) → derive interval
- * quantities → recompute the touched rollups. CSV import, the library API and (later) HTTP and MQTT all enter here.
+ * quantities → add the changed slot shares to the rollup buckets they touch. CSV import, the library API and (later) HTTP and MQTT all enter here.
  */
 import type pg from 'pg';
 import { inTransaction } from '../../db/copy.ts';

@@ -2,8 +2,7 @@
 import type pg from 'pg';
 import { isoAt } from '../../db/copy.ts';
 import type { Amounts } from './amounts.ts';
-import { FLAG } from './derive.ts';
-import { spanStartSql } from './readings.repo.ts';
+import { amountSumsSql, slotContributionsSql } from './readings.repo.ts';
 
 export type Resolution = '15m' | 'hour' | 'day' | 'month';
 
@@ -43,24 +42,9 @@ export async function slotRows(
   fromMs: number,
   toMs: number,
 ): Promise<BucketRow[]> {
-  const status = `CASE WHEN r.flags & ${FLAG.SPIKE} <> 0 THEN 2 WHEN r.flags & ${FLAG.GAP_BRIDGED} <> 0 THEN 1 ELSE 0 END`;
   const { rows } = await pool.query<BucketRow>(
-    `SELECT meter_id AS "meterId", slot_at AS "bucketMs",
-            coalesce(sum(q) FILTER (WHERE st = 0), 0) AS measured, coalesce(sum(q) FILTER (WHERE st = 1), 0) AS estimated,
-            coalesce(sum(q) FILTER (WHERE st = 2), 0) AS quarantined,
-            coalesce(sum(n) FILTER (WHERE st = 0), 0) AS "measuredSlots",
-            coalesce(sum(n) FILTER (WHERE st = 1), 0) AS "estimatedSlots",
-            coalesce(sum(n) FILTER (WHERE st = 2), 0) AS "quarantinedSlots", bit_or(flags) AS flags
-     FROM (
-       SELECT r.meter_id, ${spanStartSql('r')} AS slot_at, r.quantity AS q, 1::real AS n, ${status} AS st, r.flags
-       FROM reading r
-       WHERE r.meter_id = ANY($1::int[]) AND r.at >= $2 AND r.at <= $3::timestamptz + interval '15 minutes'
-         AND r.flags & ${FLAG.SPLIT} = 0 AND r.quantity IS NOT NULL AND ${spanStartSql('r')} >= $2 AND ${spanStartSql('r')} < $3
-       UNION ALL
-       SELECT s.meter_id, s.slot_at, s.quantity, s.slots, s.status, r.flags
-       FROM reading_split s JOIN reading r ON r.meter_id = s.meter_id AND r.at = s.reading_at
-       WHERE s.meter_id = ANY($1::int[]) AND s.slot_at >= $2 AND s.slot_at < $3
-     ) c
+    `SELECT meter_id AS "meterId", slot_at AS "bucketMs", ${amountSumsSql(true)}, bit_or(flags) AS flags
+     FROM (${slotContributionsSql(true)}) c
      GROUP BY meter_id, slot_at
      ORDER BY meter_id, slot_at`,
     [meterIds, isoAt(fromMs), isoAt(toMs)],
@@ -96,35 +80,11 @@ export async function meterTotalsFromReadings(
   toMs: number,
 ): Promise<Omit<BucketRow, 'bucketMs' | 'flags'>[]> {
   const { rows } = await pool.query<Omit<BucketRow, 'bucketMs' | 'flags'>>(
-    `SELECT "meterId", sum(measured) AS measured, sum(estimated) AS estimated, sum(quarantined) AS quarantined,
-            sum("measuredSlots") AS "measuredSlots", sum("estimatedSlots") AS "estimatedSlots",
-            sum("quarantinedSlots") AS "quarantinedSlots"
-     FROM (${SLOT_TOTALS_SQL}) t GROUP BY "meterId"`,
+    `SELECT meter_id AS "meterId", ${amountSumsSql(true)} FROM (${slotContributionsSql(true)}) c GROUP BY meter_id`,
     [meterIds, isoAt(fromMs), isoAt(toMs)],
   );
   return rows;
 }
-
-const SLOT_TOTALS_SQL = `
-  SELECT r.meter_id AS "meterId",
-         coalesce(sum(r.quantity) FILTER (WHERE r.flags & ${FLAG.SPIKE | FLAG.GAP_BRIDGED} = 0), 0) AS measured,
-         coalesce(sum(r.quantity) FILTER (WHERE r.flags & ${FLAG.SPIKE} = 0 AND r.flags & ${FLAG.GAP_BRIDGED} <> 0), 0) AS estimated,
-         coalesce(sum(r.quantity) FILTER (WHERE r.flags & ${FLAG.SPIKE} <> 0), 0) AS quarantined,
-         count(*) FILTER (WHERE r.flags & ${FLAG.SPIKE | FLAG.GAP_BRIDGED} = 0) AS "measuredSlots",
-         count(*) FILTER (WHERE r.flags & ${FLAG.SPIKE} = 0 AND r.flags & ${FLAG.GAP_BRIDGED} <> 0) AS "estimatedSlots",
-         count(*) FILTER (WHERE r.flags & ${FLAG.SPIKE} <> 0) AS "quarantinedSlots"
-  FROM reading r
-  WHERE r.meter_id = ANY($1::int[]) AND r.at >= $2 AND r.at <= $3::timestamptz + interval '15 minutes'
-    AND r.flags & ${FLAG.SPLIT} = 0 AND r.quantity IS NOT NULL AND ${spanStartSql('r')} >= $2 AND ${spanStartSql('r')} < $3
-  GROUP BY r.meter_id
-  UNION ALL
-  SELECT s.meter_id, coalesce(sum(s.quantity) FILTER (WHERE s.status = 0), 0),
-         coalesce(sum(s.quantity) FILTER (WHERE s.status = 1), 0), coalesce(sum(s.quantity) FILTER (WHERE s.status = 2), 0),
-         coalesce(sum(s.slots) FILTER (WHERE s.status = 0), 0), coalesce(sum(s.slots) FILTER (WHERE s.status = 1), 0),
-         coalesce(sum(s.slots) FILTER (WHERE s.status = 2), 0)
-  FROM reading_split s
-  WHERE s.meter_id = ANY($1::int[]) AND s.slot_at >= $2 AND s.slot_at < $3
-  GROUP BY s.meter_id`;
 
 export interface RevisionView {
   atMs: number;
@@ -193,4 +153,13 @@ export async function rejectedCountsByMeter(
     [parkId],
   );
   return new Map(rows.map((r) => [r.meterCode, r.n]));
+}
+
+/** Start of the latest month that holds data for any of the park's meters. */
+export async function latestRollupMonth(pool: pg.Pool, parkId: string): Promise<number | undefined> {
+  const { rows } = await pool.query<{ atMs: number | null }>(
+    `SELECT max(r.bucket_at) AS "atMs" FROM rollup_month r JOIN meter m ON m.id = r.meter_id WHERE m.park_id = $1`,
+    [parkId],
+  );
+  return rows[0]?.atMs ?? undefined;
 }

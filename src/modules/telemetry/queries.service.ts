@@ -1,8 +1,14 @@
 /** Reading queries: a meter's series at any resolution, energy by carrier, the sub-metering balance. */
 import type pg from 'pg';
 import { AppError } from '../../lib/errors.ts';
-import { localBucketStart, nextBucketStart, parseDateOrInstant, SLOT_MS } from '../../lib/time.ts';
-import { getPark, listMeters, type MeterRow } from '../registry/index.ts';
+import {
+  formatLocal,
+  localBucketStart,
+  nextBucketStart,
+  parseDateOrInstant,
+  SLOT_MS,
+} from '../../lib/time.ts';
+import { findMeter, getPark, listMeters, type MeterRow } from '../registry/index.ts';
 import { addAmounts } from './amounts.ts';
 import { FLAG } from './derive.ts';
 import * as q from './queries.repo.ts';
@@ -142,7 +148,7 @@ function bucketStarts(period: Period, resolution: Resolution, timeZone: string):
 }
 
 async function meterByCode(pool: pg.Pool, parkId: string, code: string): Promise<MeterRow> {
-  const meter = (await listMeters(pool, parkId)).find((m) => m.code === code);
+  const meter = await findMeter(pool, parkId, code);
   if (!meter) throw new AppError('NOT_FOUND', `no meter "${code}" in park "${parkId}"`);
   return meter;
 }
@@ -409,3 +415,10 @@ export async function rejectedRecords(pool: pg.Pool, parkId: string, meterCode?:
 }
 
 export const rejectedCountsByMeter = q.rejectedCountsByMeter;
+
+/** The park-local year of the park's latest data, or undefined when it has none. */
+export async function latestDataYear(pool: pg.Pool, parkId: string): Promise<string | undefined> {
+  const park = await getPark(pool, parkId);
+  const atMs = await q.latestRollupMonth(pool, parkId);
+  return atMs === undefined ? undefined : formatLocal(atMs, park.timezone).slice(0, 4);
+}

@@ -121,35 +121,32 @@ export const spanStartSql = (alias: string) =>
 
 const READING_COLUMNS = ['meter_id', 'at', 'value', 'batch_id', 'quantity', 'flags', 'span_ms'];
 
-function readingLine(r: StoredReading): string {
-  return [
-    r.meterId,
-    isoAt(r.atMs),
-    r.value,
-    r.batchId,
-    copyField(r.quantity),
-    r.flags,
-    copyField(spanMsOf(r)),
-  ].join('\t');
-}
-
 const READING_TYPES: BinaryType[] = ['int4', 'timestamptz', 'float8', 'int4', 'float8', 'int4', 'int8'];
 
-export async function insertReadings(client: pg.PoolClient, rows: readonly StoredReading[]): Promise<void> {
+/** Writes readings with binary COPY into `table` (the reading table, or a temp table shaped like it). */
+async function copyReadings(
+  client: pg.PoolClient,
+  table: string,
+  rows: readonly StoredReading[],
+): Promise<void> {
   await copyBinary(
     client,
-    'reading',
+    table,
     READING_COLUMNS,
     READING_TYPES,
     rows.map((r) => [r.meterId, r.atMs, r.value, r.batchId, r.quantity, r.flags, spanMsOf(r)]),
   );
 }
 
+export async function insertReadings(client: pg.PoolClient, rows: readonly StoredReading[]): Promise<void> {
+  await copyReadings(client, 'reading', rows);
+}
+
 /** Rewrites stored readings (value, batch and derived columns) in place. */
 export async function updateReadings(client: pg.PoolClient, rows: readonly StoredReading[]): Promise<void> {
   if (rows.length === 0) return;
   await client.query(`CREATE TEMP TABLE IF NOT EXISTS reading_update (LIKE reading) ON COMMIT DELETE ROWS`);
-  await copyLines(client, 'reading_update', READING_COLUMNS, rows.map(readingLine));
+  await copyReadings(client, 'reading_update', rows);
   await client.query(
     `UPDATE reading r SET value = u.value, batch_id = u.batch_id, quantity = u.quantity, flags = u.flags,
             span_ms = u.span_ms
@@ -258,10 +255,45 @@ export async function finishBatch(
   );
 }
 
-const SUMS_SQL = [0, 1, 2]
-  .map((st) => `coalesce(sum(q) FILTER (WHERE st = ${st}), 0)`)
-  .concat([0, 1, 2].map((st) => `coalesce(sum(n) FILTER (WHERE st = ${st}), 0)`))
-  .join(', ');
+/**
+ * The 15-minute slot contributions of readings and their splits, as rows (meter_id, slot_at, q, n, st, flags): q the
+ * quantity, n the slots covered, st the status (0 measured, 1 estimated, 2 quarantined), flags the reading's. $1 are
+ * meter ids; with `ranged`, only slots in [$2, $3). The one definition that queries and the SQL rebuild share.
+ */
+export function slotContributionsSql(ranged: boolean): string {
+  const status = `CASE WHEN r.flags & ${FLAG.SPIKE} <> 0 THEN 2 WHEN r.flags & ${FLAG.GAP_BRIDGED} <> 0 THEN 1 ELSE 0 END`;
+  // A reading whose span is one aligned slot has at ∈ [slot, slot + 15 min]: the range on `at` bounds the scan.
+  const readingRange = ranged
+    ? `AND r.at >= $2 AND r.at <= $3::timestamptz + interval '15 minutes'
+       AND ${spanStartSql('r')} >= $2 AND ${spanStartSql('r')} < $3`
+    : '';
+  return `
+    SELECT r.meter_id, ${spanStartSql('r')} AS slot_at, r.quantity AS q, 1::real AS n, ${status} AS st, r.flags
+    FROM reading r
+    WHERE r.meter_id = ANY($1::int[]) AND r.flags & ${FLAG.SPLIT} = 0 AND r.quantity IS NOT NULL ${readingRange}
+    UNION ALL
+    SELECT s.meter_id, s.slot_at, s.quantity, s.slots, s.status, r.flags
+    FROM reading_split s JOIN reading r ON r.meter_id = s.meter_id AND r.at = s.reading_at
+    WHERE s.meter_id = ANY($1::int[]) ${ranged ? 'AND s.slot_at >= $2 AND s.slot_at < $3' : ''}`;
+}
+
+const AMOUNT_NAMES = [
+  'measured',
+  'estimated',
+  'quarantined',
+  'measuredSlots',
+  'estimatedSlots',
+  'quarantinedSlots',
+];
+
+/** Sums of slot contributions by status, in the order of the Amounts fields; `named` gives them their names. */
+export function amountSumsSql(named: boolean): string {
+  return [0, 1, 2]
+    .map((st) => `coalesce(sum(q) FILTER (WHERE st = ${st}), 0)`)
+    .concat([0, 1, 2].map((st) => `coalesce(sum(n) FILTER (WHERE st = ${st}), 0)`))
+    .map((sql, i) => (named ? `${sql} AS "${AMOUNT_NAMES[i]}"` : sql))
+    .join(', ');
+}
 
 const ROLLUP_COLUMNS = `meter_id, bucket_at, measured, estimated, quarantined, measured_slots, estimated_slots,
   quarantined_slots`;
@@ -325,18 +357,11 @@ export async function rebuildRollups(
   for (const level of ['hour', 'day', 'month']) {
     await client.query(`DELETE FROM rollup_${level} WHERE meter_id = ANY($1::int[])`, [meterIds]);
   }
-  const status = `CASE WHEN r.flags & ${FLAG.SPIKE} <> 0 THEN 2 WHEN r.flags & ${FLAG.GAP_BRIDGED} <> 0 THEN 1 ELSE 0 END`;
   for (const level of ['hour', 'day', 'month']) {
     await client.query(
       `INSERT INTO rollup_${level} (${ROLLUP_COLUMNS})
-       SELECT meter_id, date_trunc('${level}', slot_at AT TIME ZONE $2) AT TIME ZONE $2, ${SUMS_SQL}
-       FROM (
-         SELECT r.meter_id, ${spanStartSql('r')} AS slot_at, r.quantity AS q, 1::real AS n, ${status} AS st
-         FROM reading r
-         WHERE r.meter_id = ANY($1::int[]) AND r.flags & ${FLAG.SPLIT} = 0 AND r.quantity IS NOT NULL
-         UNION ALL
-         SELECT s.meter_id, s.slot_at, s.quantity, s.slots, s.status FROM reading_split s WHERE s.meter_id = ANY($1::int[])
-       ) c
+       SELECT meter_id, date_trunc('${level}', slot_at AT TIME ZONE $2) AT TIME ZONE $2, ${amountSumsSql(false)}
+       FROM (${slotContributionsSql(false)}) c
        GROUP BY 1, 2`,
       [meterIds, timeZone],
     );
