@@ -1,5 +1,6 @@
 /** The small set of error codes every layer agrees on; one place maps them to HTTP statuses and CLI exit codes. */
-export type ErrorCode = 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL';
+export type ErrorCode =
+  'BAD_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL';
 
 /** Where in an input file or request a problem sits, so that the message can name it. */
 export interface ErrorLocation {
@@ -48,6 +49,9 @@ export function exitCodeFor(error: unknown): number {
       return 65;
     case 'NOT_FOUND':
       return 66;
+    case 'UNAUTHENTICATED':
+    case 'FORBIDDEN':
+      return 77;
     case 'CONFLICT':
       return 75;
     case 'UNAVAILABLE':

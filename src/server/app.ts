@@ -25,6 +25,8 @@ export interface AppDeps {
 
 const STATUS: Record<AppError['code'], number> = {
   BAD_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   UNAVAILABLE: 503,

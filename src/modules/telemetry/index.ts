@@ -3,6 +3,8 @@ export { FLAG, STATUS, deriveReading, deriveSeries, slotShares, statusOf } from 
 export type { Derived, MeterDerivation, RawPoint, SlotShare } from './derive.ts';
 export {
   commitBatch,
+  commitBatches,
+  type BatchItem,
   ingestBatch,
   ingestStream,
   prepareBatch,

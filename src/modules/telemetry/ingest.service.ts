@@ -94,6 +94,8 @@ export interface ValidReading {
   meterId: number;
   atMs: number;
   value: number;
+  /** The batch this reading belongs to when several batches commit together (commitBatches); else the commit's. */
+  batchId?: number;
 }
 
 /** Largest value accepted from any meter: beyond it a number is corrupt, not a reading. */
@@ -185,6 +187,8 @@ export interface IngestOptions {
   nowMs?: number;
   /** Runs inside the batch's transaction, before commit (e.g. to record import progress atomically). */
   beforeCommit?: (client: pg.PoolClient) => Promise<void>;
+  /** Who wrote the batch: a user name, `gateway:<id>`, `cli:<os user>` … (kept on the batch row). */
+  actor?: string | undefined;
 }
 
 export interface IngestResult {
@@ -265,18 +269,53 @@ export async function commitBatch(
   prepared: PreparedBatch,
   options: IngestOptions,
 ): Promise<IngestResult> {
-  const { valid, rejected } = prepared;
-  if (valid.length > 0) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of valid) {
+  const [result] = await commitBatches(pool, park, [{ prepared, options }]);
+  return result!;
+}
+
+/** One prepared batch of a group commit, with its own provenance. */
+export interface BatchItem {
+  prepared: PreparedBatch;
+  options: IngestOptions;
+}
+
+/**
+ * Stores several prepared batches of one park in ONE transaction (a group commit: MQTT messages that arrived while
+ * the previous commit ran). Each keeps its own ingest_batch row, provenance and counts; later items win over earlier
+ * ones for the same meter and time, as if they had been committed one after the other.
+ */
+export async function commitBatches(
+  pool: pg.Pool,
+  park: ParkMeters,
+  items: readonly BatchItem[],
+): Promise<IngestResult[]> {
+  if (items.length === 0) return [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const { prepared } of items) {
+    for (const v of prepared.valid) {
       if (v.atMs < lo) lo = v.atMs;
       if (v.atMs > hi) hi = v.atMs;
     }
-    await repo.ensurePartitions(pool, lo - 86_400_000, hi + 86_400_000);
   }
+  if (lo <= hi) await repo.ensurePartitions(pool, lo - 86_400_000, hi + 86_400_000);
   return inTransaction(pool, async (client) => {
-    const batchId = await repo.createBatch(client, park.parkId, options.source, options.fileName);
+    const batchIds: number[] = [];
+    for (const { options } of items) {
+      batchIds.push(
+        await repo.createBatch(client, park.parkId, options.source, options.fileName, options.actor),
+      );
+    }
+    let valid: ValidReading[];
+    if (items.length === 1) {
+      valid = items[0]!.prepared.valid;
+    } else {
+      // Tag each reading with its batch; a stable sort keeps later batches after earlier ones at equal (meter, at).
+      valid = items.flatMap(({ prepared }, i) =>
+        prepared.valid.map((v) => ({ ...v, batchId: batchIds[i]! })),
+      );
+      valid.sort((a, b) => a.meterId - b.meterId || a.atMs - b.atMs);
+    }
     const groups = groupByMeter(valid);
     await repo.lockMeters(client, [...groups.keys()]);
     const stored = await repo.loadWindows(
@@ -291,20 +330,39 @@ export async function commitBatch(
     const writes = emptyWrites();
     for (const [meterId, incoming] of groups) {
       const meter = park.byId.get(meterId)!;
-      mergeAndDerive(meter, storedByMeter.get(meterId) ?? [], incoming, incoming[0]!.atMs, batchId, writes);
+      mergeAndDerive(
+        meter,
+        storedByMeter.get(meterId) ?? [],
+        incoming,
+        incoming[0]!.atMs,
+        batchIds[0]!,
+        writes,
+      );
     }
     await applyWrites(client, park.bucketer, writes);
-    if (rejected.length > 0) await repo.insertRejected(client, park.parkId, batchId, rejected);
-    const counts = {
-      received: prepared.received,
-      inserted: writes.inserts.length,
-      unchanged: writes.unchanged,
-      revised: writes.revisedCount,
-      rejected: rejected.length,
-    };
-    await repo.finishBatch(client, batchId, counts);
-    await options.beforeCommit?.(client);
-    return { batchId, ...counts, rejections: rejected.slice(0, 100), touchedHours: writes.touchedHourCount };
+    const results: IngestResult[] = [];
+    for (const [i, { prepared, options }] of items.entries()) {
+      const batchId = batchIds[i]!;
+      const c = writes.byBatch.get(batchId) ?? { inserted: 0, unchanged: 0, revised: 0 };
+      const { rejected } = prepared;
+      if (rejected.length > 0) await repo.insertRejected(client, park.parkId, batchId, rejected);
+      const counts = {
+        received: prepared.received,
+        inserted: c.inserted,
+        unchanged: c.unchanged,
+        revised: c.revised,
+        rejected: rejected.length,
+      };
+      await repo.finishBatch(client, batchId, counts);
+      await options.beforeCommit?.(client);
+      results.push({
+        batchId,
+        ...counts,
+        rejections: rejected.slice(0, 100),
+        touchedHours: writes.touchedHourCount,
+      });
+    }
+    return results;
   });
 }
 
@@ -361,6 +419,8 @@ interface Writes {
   unchanged: number;
   revisedCount: number;
   touchedHourCount: number;
+  /** Counts per incoming batch (inserted, unchanged, revised), for group commits. */
+  byBatch: Map<number, { inserted: number; unchanged: number; revised: number }>;
 }
 
 function emptyWrites(): Writes {
@@ -374,7 +434,14 @@ function emptyWrites(): Writes {
     unchanged: 0,
     revisedCount: 0,
     touchedHourCount: 0,
+    byBatch: new Map(),
   };
+}
+
+function countFor(writes: Writes, batchId: number): { inserted: number; unchanged: number; revised: number } {
+  let c = writes.byBatch.get(batchId);
+  if (!c) writes.byBatch.set(batchId, (c = { inserted: 0, unchanged: 0, revised: 0 }));
+  return c;
 }
 
 /** Adds (sign 1) or removes (sign −1) a derived quantity's slot shares to the pending rollup changes. */
@@ -445,13 +512,15 @@ export function mergeAndDerive(
   });
   let i = 0;
   for (const r of incoming) {
+    const rBatch = r.batchId ?? batchId;
     while (i < stored.length && stored[i]!.atMs < r.atMs) entries.push(fromStored(stored[i++]!));
     if (i < stored.length && stored[i]!.atMs === r.atMs) entries.push(fromStored(stored[i++]!));
     const last = entries[entries.length - 1];
     if (!last || last.atMs !== r.atMs) {
-      entries.push({ atMs: r.atMs, stored: undefined, value: r.value, batchId, valueChanged: true });
+      entries.push({ atMs: r.atMs, stored: undefined, value: r.value, batchId: rBatch, valueChanged: true });
     } else if (last.value === r.value) {
       writes.unchanged += 1;
+      countFor(writes, rBatch).unchanged += 1;
     } else {
       // A different value for a stored timestamp: the newest wins, the old one is kept as a revision.
       writes.revisions.push({
@@ -459,11 +528,12 @@ export function mergeAndDerive(
         atMs: r.atMs,
         value: last.value,
         batchId: last.batchId,
-        supersededBy: batchId,
+        supersededBy: rBatch,
       });
       writes.revisedCount += 1;
+      countFor(writes, rBatch).revised += 1;
       last.value = r.value;
-      last.batchId = batchId;
+      last.batchId = rBatch;
       last.valueChanged = true;
     }
   }
@@ -499,6 +569,7 @@ export function mergeAndDerive(
       contribute(writes, meter.id, s, -1);
     } else {
       writes.inserts.push(row);
+      countFor(writes, e.batchId).inserted += 1;
     }
     const shares = contribute(writes, meter.id, d, 1);
     if (d.flags & FLAG.SPLIT) {

@@ -235,10 +235,11 @@ export async function createBatch(
   parkId: string,
   source: string,
   fileName?: string,
+  actor?: string,
 ): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
-    'INSERT INTO ingest_batch (park_id, source, file_name) VALUES ($1, $2, $3) RETURNING id',
-    [parkId, source, fileName ?? null],
+    'INSERT INTO ingest_batch (park_id, source, file_name, actor) VALUES ($1, $2, $3, $4) RETURNING id',
+    [parkId, source, fileName ?? null, actor ?? null],
   );
   return rows[0]!.id;
 }
