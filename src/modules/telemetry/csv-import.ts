@@ -42,6 +42,10 @@ export interface CsvImportOptions {
   force?: boolean;
   onProgress?: (p: CsvImportProgress) => void;
   nowMs?: number;
+  /** Who imports (kept on each batch). */
+  actor?: string | undefined;
+  /** The name to record instead of the file's own (an upload stored under a generated name). */
+  displayName?: string | undefined;
 }
 
 const COLUMN_ALIASES: Record<string, 'meter' | 'at' | 'value' | 'unit'> = {
@@ -87,6 +91,67 @@ export function splitCsvLine(line: string): string[] {
   return fields;
 }
 
+/** Positions of the reading columns in a CSV file. */
+export interface CsvColumns {
+  meter: number;
+  at: number;
+  value: number;
+  unit: number;
+}
+
+/** Reads the header line (meter, at, value[, unit], with aliases); a missing column is a BAD_INPUT naming it. */
+export function parseCsvHeader(text: string, fileName: string): { columns: CsvColumns; width: number } {
+  const header = splitCsvLine(text.replace(/^\uFEFF/, '')).map((h) => COLUMN_ALIASES[h.trim().toLowerCase()]);
+  const find = (name: 'meter' | 'at' | 'value' | 'unit') => header.indexOf(name);
+  const missing = (['meter', 'at', 'value'] as const).filter((c) => find(c) < 0);
+  if (missing.length > 0) {
+    throw new AppError('BAD_INPUT', `${fileName}:1: the header lacks column(s) ${missing.join(', ')}`, {
+      issues: missing.map((c) => ({ file: fileName, line: 1, field: c, reason: `column "${c}" is missing` })),
+    });
+  }
+  return {
+    columns: { meter: find('meter'), at: find('at'), value: find('value'), unit: find('unit') },
+    width: header.length,
+  };
+}
+
+/** One data line as a reading record; a line with the wrong number of fields becomes a malformed record (kept). */
+export function csvRecord(text: string, lineNo: number, c: CsvColumns, width: number): ReadingRecord {
+  const f = splitCsvLine(text);
+  if (f.length !== width) {
+    return {
+      meter: f[c.meter]?.trim() ?? '',
+      at: '',
+      value: '',
+      line: lineNo,
+      raw: text,
+      malformed: { field: 'line', reason: `expected ${width} fields, found ${f.length}` },
+    };
+  }
+  return {
+    meter: f[c.meter]!.trim(),
+    at: f[c.at]!.trim(),
+    value: f[c.value]!,
+    unit: c.unit >= 0 ? f[c.unit] : undefined,
+    line: lineNo,
+    raw: text,
+  };
+}
+
+/** Parses a whole CSV text (an HTTP body) into reading records with their line numbers. */
+export function parseReadingsCsv(text: string, fileName: string): ReadingRecord[] {
+  const all = text.split('\n');
+  if (all.length === 0 || all[0]!.trim() === '')
+    throw new AppError('BAD_INPUT', `${fileName}:1: empty CSV: the header meter,at,value[,unit] is missing`);
+  const { columns, width } = parseCsvHeader(all[0]!.replace(/\r$/, ''), fileName);
+  const records: ReadingRecord[] = [];
+  for (let i = 1; i < all.length; i++) {
+    const line = all[i]!.replace(/\r$/, '');
+    if (line.trim() !== '') records.push(csvRecord(line, i + 1, columns, width));
+  }
+  return records;
+}
+
 /** Lines of a file, streamed, with 1-based numbers and byte offsets. */
 async function* lines(file: string): AsyncGenerator<{ text: string; bytes: number }> {
   let rest = '';
@@ -113,7 +178,7 @@ export async function importReadingsCsv(
   options: CsvImportOptions = {},
 ): Promise<CsvImportResult> {
   if (!fs.existsSync(file)) throw new AppError('NOT_FOUND', `${file}: no such file`);
-  const fileName = path.basename(file);
+  const fileName = options.displayName ?? path.basename(file);
   const size = fs.statSync(file).size;
   const sha256 = await fileHash(file);
   const park = await loadParkMeters(pool, parkId);
@@ -146,7 +211,7 @@ export async function importReadingsCsv(
   );
 
   const batchRows = options.batchRows ?? 50_000;
-  let columns: { meter: number; at: number; value: number; unit: number } | undefined;
+  let columns: CsvColumns | undefined;
   let width = 0;
   let lineNo = 0;
   let bytesDone = 0;
@@ -182,6 +247,7 @@ export async function importReadingsCsv(
       source: 'csv',
       fileName,
       nowMs,
+      actor: options.actor,
       beforeCommit: async (client) => {
         await client.query('UPDATE import_file SET lines_done = $3 WHERE park_id = $1 AND sha256 = $2', [
           parkId,
@@ -197,48 +263,11 @@ export async function importReadingsCsv(
     lineNo += 1;
     bytesDone += bytes;
     if (lineNo === 1) {
-      const header = splitCsvLine(text.replace(/^\uFEFF/, '')).map(
-        (h) => COLUMN_ALIASES[h.trim().toLowerCase()],
-      );
-      const find = (name: 'meter' | 'at' | 'value' | 'unit') => header.indexOf(name);
-      const missing = (['meter', 'at', 'value'] as const).filter((c) => find(c) < 0);
-      if (missing.length > 0) {
-        throw new AppError('BAD_INPUT', `${fileName}:1: the header lacks column(s) ${missing.join(', ')}`, {
-          issues: missing.map((c) => ({
-            file: fileName,
-            line: 1,
-            field: c,
-            reason: `column "${c}" is missing`,
-          })),
-        });
-      }
-      columns = { meter: find('meter'), at: find('at'), value: find('value'), unit: find('unit') };
-      width = header.length;
+      ({ columns, width } = parseCsvHeader(text, fileName));
       continue;
     }
     if (lineNo <= resumeAfter || text.trim() === '') continue;
-    const f = splitCsvLine(text);
-    const c = columns!;
-    if (f.length !== width) {
-      // Kept as a rejection, with the whole line: the validator reports it by its line and field.
-      batch.push({
-        meter: f[c.meter]?.trim() ?? '',
-        at: '',
-        value: '',
-        line: lineNo,
-        raw: text,
-        malformed: { field: 'line', reason: `expected ${width} fields, found ${f.length}` },
-      });
-    } else {
-      batch.push({
-        meter: f[c.meter]!.trim(),
-        at: f[c.at]!.trim(),
-        value: f[c.value]!,
-        unit: c.unit >= 0 ? f[c.unit] : undefined,
-        line: lineNo,
-        raw: text,
-      });
-    }
+    batch.push(csvRecord(text, lineNo, columns!, width));
     if (batch.length >= batchRows) await flush();
   }
   if (batch.length > 0 || result.batches === 0) await flush();

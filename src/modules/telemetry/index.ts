@@ -18,7 +18,12 @@ export {
   type PreparedBatch,
   type ReadingRecord,
 } from './ingest.service.ts';
-export { importReadingsCsv, type CsvImportProgress, type CsvImportResult } from './csv-import.ts';
+export {
+  importReadingsCsv,
+  parseReadingsCsv,
+  type CsvImportProgress,
+  type CsvImportResult,
+} from './csv-import.ts';
 export {
   energyByCarrier,
   expectedSlots,
