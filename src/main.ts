@@ -394,6 +394,179 @@ program
     });
   });
 
+const user = program.command('user').description('log-ins: park admins, enterprise users, auditors');
+
+/** A password from stdin (--password-stdin) or a new random one, printed once. */
+async function passwordFrom(opts: {
+  passwordStdin?: boolean;
+}): Promise<{ password: string; generated: boolean }> {
+  if (opts.passwordStdin) {
+    let text = '';
+    for await (const chunk of process.stdin) text += String(chunk);
+    return { password: text.replace(/\r?\n$/, ''), generated: false };
+  }
+  const { randomBytes } = await import('node:crypto');
+  return { password: randomBytes(12).toString('base64url'), generated: true };
+}
+
+const cliActor = () => `cli:${process.env.USER ?? 'unknown'}`;
+
+user
+  .command('add <username>')
+  .description('create a user with access to a park (prints a generated password unless --password-stdin)')
+  .addOption(parkOption)
+  .addOption(
+    new Option('--role <role>', 'role')
+      .choices(['park_admin', 'enterprise_user', 'auditor'])
+      .makeOptionMandatory(),
+  )
+  .option('--organisation <id>', 'the organisation of an enterprise user')
+  .option('--name <display name>', 'display name')
+  .option('--password-stdin', 'read the password from stdin')
+  .action(
+    async (
+      username: string,
+      opts: {
+        park?: string;
+        role: 'park_admin' | 'enterprise_user' | 'auditor';
+        organisation?: string;
+        name?: string;
+        passwordStdin?: boolean;
+      },
+    ) => {
+      const { createUser } = await import('./modules/access/index.ts');
+      const { password, generated } = await passwordFrom(opts);
+      await withDb(async (db) => {
+        const parkId = await resolvePark(db, opts.park, config);
+        const u = await createUser(
+          db.pool,
+          {
+            username,
+            displayName: opts.name,
+            role: opts.role,
+            organisation: opts.organisation,
+            password,
+            parkId,
+          },
+          cliActor(),
+        );
+        print(
+          `created ${u.username} (${u.role}${u.organisation ? `, ${u.organisation}` : ''}) in park ${parkId}`,
+        );
+        if (generated) print(`password: ${password}`);
+      });
+    },
+  );
+
+user
+  .command('list')
+  .description("a park's users")
+  .addOption(parkOption)
+  .action(async (opts: { park?: string }) => {
+    const { listUsers } = await import('./modules/access/index.ts');
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const users = await listUsers(db.pool, parkId);
+      print(
+        renderTable(
+          ['user', 'name', 'role', 'organisation', 'revoked'],
+          users.map((u) => [u.username, u.displayName, u.role, u.organisation ?? '', u.revoked ? 'yes' : '']),
+        ),
+      );
+    });
+  });
+
+user
+  .command('revoke <username>')
+  .description("take a user's access to a park away (and end its sessions when no park is left)")
+  .addOption(parkOption)
+  .action(async (username: string, opts: { park?: string }) => {
+    const { revokeUserAccess } = await import('./modules/access/index.ts');
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      await revokeUserAccess(db.pool, parkId, username, cliActor());
+      print(`revoked ${username} in park ${parkId}`);
+    });
+  });
+
+user
+  .command('passwd <username>')
+  .description("set a user's password (generated unless --password-stdin); ends its sessions")
+  .option('--password-stdin', 'read the password from stdin')
+  .action(async (username: string, opts: { passwordStdin?: boolean }) => {
+    const { setUserPassword } = await import('./modules/access/index.ts');
+    const { password, generated } = await passwordFrom(opts);
+    await withDb(async (db) => {
+      await setUserPassword(db.pool, username, password, cliActor());
+      print(`password of ${username} set${generated ? `: ${password}` : ''}`);
+    });
+  });
+
+const gateway = program.command('gateway').description('gateway tokens for HTTP and MQTT ingestion');
+
+gateway
+  .command('add <id>')
+  .description('create a gateway and print its token (shown once)')
+  .addOption(parkOption)
+  .option('--name <name>', 'display name')
+  .option('--meters <codes>', 'comma-separated meters it may write (default: every meter of the park)')
+  .action(async (id: string, opts: { park?: string; name?: string; meters?: string }) => {
+    const { createGateway } = await import('./modules/access/index.ts');
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const meters = opts.meters
+        ?.split(',')
+        .map((m) => m.trim())
+        .filter(Boolean);
+      const g = await createGateway(db.pool, parkId, { id, name: opts.name, meters }, cliActor());
+      print(
+        `gateway ${g.id} in park ${parkId}${g.meters ? ` (${g.meters.length} meters)` : ' (all meters)'}`,
+      );
+      print(`token: ${g.token}`);
+      print(
+        `MQTT: username ${parkId}/${g.id}, password = the token, topic lingtan/${parkId}/${g.id}/readings`,
+      );
+    });
+  });
+
+gateway
+  .command('list')
+  .description("a park's gateways")
+  .addOption(parkOption)
+  .action(async (opts: { park?: string }) => {
+    const { listGateways } = await import('./modules/access/index.ts');
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const list = await listGateways(db.pool, parkId);
+      print(
+        renderTable(
+          ['gateway', 'name', 'meters', 'created by', 'revoked', 'last seen'],
+          list.map((g) => [
+            g.id,
+            g.name,
+            g.meters ? String(g.meters.length) : 'all',
+            g.createdBy,
+            g.revoked ? 'yes' : '',
+            g.lastSeenAtMs ? new Date(g.lastSeenAtMs).toISOString() : '',
+          ]),
+        ),
+      );
+    });
+  });
+
+gateway
+  .command('revoke <id>')
+  .description("revoke a gateway's token")
+  .addOption(parkOption)
+  .action(async (id: string, opts: { park?: string }) => {
+    const { revokeGateway } = await import('./modules/access/index.ts');
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      await revokeGateway(db.pool, parkId, id, cliActor());
+      print(`revoked gateway ${id} in park ${parkId}`);
+    });
+  });
+
 program
   .command('serve')
   .description('serve the HTTP API and the web pages')

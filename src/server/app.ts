@@ -1,26 +1,41 @@
 /**
- * buildApp(deps) → a Fastify instance with the read API of the foundation (no listen; tests use inject). The
- * server issue adds ingestion endpoints, access control, OpenAPI and the web app.
+ * buildApp(deps) → the Fastify instance (no listen; tests use inject): the HTTP API with OpenAPI at /docs, the gate
+ * that scopes every park request, and the web app from web/dist.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { AppError } from '../lib/errors.ts';
-import { getPark, listMeters, listParks } from '../modules/registry/index.ts';
-import {
-  energyByCarrier,
-  meterSeries,
-  parsePeriod,
-  rejectedCountsByMeter,
-  rejectedRecords,
-  subMeterBalance,
-  type Resolution,
-} from '../modules/telemetry/index.ts';
-import { overviewPage } from './overview-page.ts';
+import { authenticateHook, parkData } from './auth.ts';
+import { ImportJobs } from './import-jobs.ts';
+import { ParkMetersCache } from './park-data.ts';
+import { adminRoutes } from './routes/admin.routes.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import type { RouteContext } from './routes/context.ts';
+import { parkReadRoutes } from './routes/park-read.routes.ts';
+import { parkWriteRoutes } from './routes/park-write.routes.ts';
 
 export interface AppDeps {
   pool: pg.Pool;
-  /** Clock for coverage (tests pin it). */
+  /** Clock for coverage and log-in expiry (tests pin it). */
   now?: () => number;
+  /** Where uploads are kept (default: a temporary directory). */
+  uploadDir?: string;
+  /** The built web app (default: web/dist of this checkout); absent → a page saying how to build it. */
+  webRoot?: string;
+  /** Extra figures for /api/metrics (the MQTT ingest workers'). */
+  metrics?: () => Record<string, unknown>;
+  /** Set the session cookie's Secure flag (serving behind HTTPS). */
+  secureCookies?: boolean;
+  /** Log requests and errors (pino) — off in tests. */
+  logger?: boolean;
 }
 
 const STATUS: Record<AppError['code'], number> = {
@@ -33,135 +48,202 @@ const STATUS: Record<AppError['code'], number> = {
   INTERNAL: 500,
 };
 
-const periodQuery = {
-  type: 'object',
-  properties: { period: { type: 'string', minLength: 4 } },
-  required: ['period'],
-} as const;
+export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+const VERSION = '0.1.0';
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+/** The app, with its import jobs and the table of its routes (the access tests walk every one). */
+export type LingtanApp = FastifyInstance & {
+  imports: ImportJobs;
+  routeTable: { method: string; url: string }[];
+};
+
+export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 64 * 1024 ** 2 });
   const now = deps.now ?? Date.now;
   const { pool } = deps;
+  const startedAtMs = Date.now();
+  const counters = { requests: 0, httpReadings: 0, httpRejected: 0, errors5xx: 0 };
 
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, req, reply) => {
     if (error instanceof AppError) {
-      return reply
-        .status(STATUS[error.code])
-        .send({ error: error.code, message: error.message, issues: error.issues });
+      return reply.status(STATUS[error.code]).send({
+        error: error.code,
+        message: error.message,
+        issues: error.issues.length ? error.issues : undefined,
+      });
     }
-    const e = error as { validation?: unknown; statusCode?: number; message?: string };
+    const e = error as { validation?: unknown; statusCode?: number; message?: string; code?: string };
     if (e.validation || (e.statusCode && e.statusCode < 500)) {
-      return reply.status(e.statusCode ?? 400).send({ error: 'BAD_INPUT', message: e.message });
+      const status = e.statusCode ?? 400;
+      return reply.status(status).send({
+        error: status === 413 || status === 415 || status === 400 ? 'BAD_INPUT' : 'BAD_INPUT',
+        message: e.message,
+      });
     }
-    app.log.error(error);
-    return reply.status(500).send({ error: 'INTERNAL', message: 'internal error' });
+    counters.errors5xx += 1;
+    req.log.error(error);
+    if (!deps.logger) console.error(error);
+    return reply.status(500).send({ error: 'INTERNAL', message: 'internal error (logged on the server)' });
   });
 
-  app.get('/api/health', async () => {
-    await pool.query('SELECT 1');
-    return { status: 'ok' };
-  });
-
-  app.get('/api/parks', async () => ({
-    parks: (await listParks(pool)).map((p) => ({
-      id: p.id,
-      name: p.name,
-      province: p.province,
-      timezone: p.timezone,
-    })),
-  }));
-
-  app.get<{ Params: { park: string } }>('/api/parks/:park/meters', async (req) => {
-    const park = await getPark(pool, req.params.park);
-    const rejected = await rejectedCountsByMeter(pool, park.id);
-    return {
-      meters: (await listMeters(pool, park.id)).map((m) => ({
-        ...m.spec,
-        quantityUnit: m.quantityUnit,
-        archived: m.archived,
-        rejectedRecords: rejected.get(m.code) ?? 0,
-      })),
-    };
-  });
-
-  app.get<{
-    Params: { park: string; meter: string };
-    Querystring: { period: string; resolution?: Resolution };
-  }>(
-    '/api/parks/:park/meters/:meter/series',
-    {
-      schema: {
-        querystring: {
-          ...periodQuery,
-          properties: { ...periodQuery.properties, resolution: { enum: ['15m', 'hour', 'day', 'month'] } },
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Lingtan (零碳) API',
+        version: VERSION,
+        description:
+          'Energy-carbon management for zero-carbon parks. Log in (POST /api/auth/login) for a session cookie, ' +
+          'or send `Authorization: Bearer <token>` (a session token or a gateway token).',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'lingtan_session' },
         },
       },
+      security: [{ bearer: [] }, { cookie: [] }],
     },
-    async (req) => {
-      const park = await getPark(pool, req.params.park);
-      return meterSeries(
-        pool,
-        park.id,
-        req.params.meter,
-        parsePeriod(req.query.period, park.timezone),
-        req.query.resolution ?? 'day',
-        now(),
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  // CSV, YAML and plain bodies arrive as streams: routes read them with a size limit or store them to disk.
+  app.addContentTypeParser(
+    [
+      'text/csv',
+      'text/plain',
+      'application/yaml',
+      'text/yaml',
+      'application/x-yaml',
+      'application/octet-stream',
+    ],
+    (_req, payload, done) => done(null, payload),
+  );
+
+  const routeTable: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+    }
+  });
+  app.addHook('onRequest', async () => {
+    counters.requests += 1;
+  });
+  app.addHook('preHandler', authenticateHook(pool));
+
+  const cache = new ParkMetersCache();
+  const imports = new ImportJobs(
+    pool,
+    deps.uploadDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lingtan-up-')),
+    now,
+  );
+  const ctx: RouteContext = {
+    pool,
+    now,
+    cache,
+    imports,
+    secureCookies: deps.secureCookies ?? false,
+    gate: (req, action) => parkData(pool, req, action, now, cache),
+  };
+
+  app.get(
+    '/api/health',
+    { schema: { tags: ['operations'], summary: 'Liveness and database check' } },
+    async (_req, reply) => {
+      try {
+        await pool.query('SELECT 1');
+        return {
+          status: 'ok',
+          version: VERSION,
+          database: 'ok',
+          uptimeS: Math.round((Date.now() - startedAtMs) / 1000),
+        };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable', version: VERSION, database: 'unreachable' });
+      }
+    },
+  );
+
+  app.get(
+    '/api/metrics',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Ingest rate, lag, rejected records, memory (JSON; ?format=prometheus)',
+      },
+    },
+    async (req, reply) => {
+      const { rows } = await pool.query<{
+        batches: number;
+        readings: number;
+        rejected: number;
+        lastMs: number | null;
+      }>(
+        `SELECT count(*)::int AS batches, coalesce(sum(received), 0)::bigint AS readings,
+                coalesce(sum(rejected), 0)::bigint AS rejected, max(finished_at) AS "lastMs"
+         FROM ingest_batch WHERE started_at > now() - interval '5 minutes'`,
       );
-    },
-  );
-
-  app.get<{ Params: { park: string }; Querystring: { period: string } }>(
-    '/api/parks/:park/energy',
-    { schema: { querystring: periodQuery } },
-    async (req) => {
-      const park = await getPark(pool, req.params.park);
-      return energyByCarrier(pool, park.id, parsePeriod(req.query.period, park.timezone), now());
-    },
-  );
-
-  app.get<{ Params: { park: string }; Querystring: { period: string; meter?: string } }>(
-    '/api/parks/:park/balance',
-    {
-      schema: {
-        querystring: { ...periodQuery, properties: { ...periodQuery.properties, meter: { type: 'string' } } },
-      },
-    },
-    async (req) => {
-      const park = await getPark(pool, req.params.park);
-      return {
-        balances: await subMeterBalance(
-          pool,
-          park.id,
-          parsePeriod(req.query.period, park.timezone),
-          req.query.meter,
-          now(),
-        ),
-      };
-    },
-  );
-
-  app.get<{ Params: { park: string }; Querystring: { meter?: string; limit?: number } }>(
-    '/api/parks/:park/rejected',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { meter: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+      const recent = rows[0]!;
+      const mem = process.memoryUsage();
+      const body = {
+        uptimeS: Math.round((Date.now() - startedAtMs) / 1000),
+        http: { requests: counters.requests, errors5xx: counters.errors5xx },
+        ingestLast5Min: {
+          batches: recent.batches,
+          readings: recent.readings,
+          rejected: recent.rejected,
+          readingsPerS: Math.round(recent.readings / 300),
+          lastCommitAtMs: recent.lastMs,
         },
-      },
-    },
-    async (req) => {
-      const park = await getPark(pool, req.params.park);
-      return rejectedRecords(pool, park.id, req.query.meter, req.query.limit ?? 100);
+        mqtt: deps.metrics?.() ?? null,
+        process: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
+      };
+      if ((req.query as { format?: string }).format !== 'prometheus') return body;
+      return reply.type('text/plain; version=0.0.4').send(prometheus(body));
     },
   );
 
-  app.get<{ Querystring: { park?: string; period?: string } }>('/', async (req, reply) => {
-    const parks = await listParks(pool);
-    const html = await overviewPage(pool, parks, req.query.park, req.query.period, now());
-    return reply.type('text/html; charset=utf-8').send(html);
+  authRoutes(app, ctx);
+  parkReadRoutes(app, ctx);
+  parkWriteRoutes(app, ctx);
+  adminRoutes(app, ctx);
+
+  const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
+  const hasWeb = fs.existsSync(path.join(webRoot, 'index.html'));
+  if (hasWeb)
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: 'index.html' });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method !== 'GET' || req.url.startsWith('/api/') || req.url.startsWith('/docs')) {
+      return reply
+        .status(404)
+        .send({ error: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+    }
+    // The web app routes in the browser: every other GET gets its page.
+    if (hasWeb) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(
+        '<!doctype html><meta charset="utf-8"><title>Lingtan</title><p>The web app is not built: run <code>npm run build:web</code>. The API is at <a href="/docs">/docs</a>.</p>',
+      );
   });
 
-  return app;
+  await app.ready();
+  const withExtras = app as unknown as LingtanApp;
+  withExtras.imports = imports;
+  withExtras.routeTable = routeTable;
+  return withExtras;
+}
+
+/** Flattens the metrics object into Prometheus text format (numbers only). */
+function prometheus(body: Record<string, unknown>, prefix = 'lingtan'): string {
+  const out: string[] = [];
+  const walk = (value: unknown, name: string) => {
+    if (typeof value === 'number') out.push(`${name} ${value}`);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value))
+        walk(v, `${name}_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`);
+    }
+  };
+  walk(body, prefix);
+  return `${out.join('\n')}\n`;
 }

@@ -1,10 +1,15 @@
 /** `lingtan serve` / `lingtan start`: open the database, optionally build the demo park, listen, shut down cleanly. */
+import crypto from 'node:crypto';
 import path from 'node:path';
+import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { listParks } from '../modules/registry/index.ts';
 import { buildDemo } from '../modules/demo/index.ts';
 import { buildApp } from './app.ts';
+import { startEmbeddedBroker } from './mqtt/broker.ts';
+import { gatewayCheck, gatewayLogin } from './mqtt/gateways.ts';
+import { startMqttIngest, type MqttIngestStats } from './mqtt/ingest-worker.ts';
 
 export async function serve(
   config: Config,
@@ -32,6 +37,7 @@ export async function serve(
     });
     process.stderr.write(`${r.summary}\n`);
   }
+  const mqtt = await startMqtt(config, db.pool);
   const app = await buildApp({ pool: db.pool });
   await app.listen({ host: config.host, port: config.port });
   process.stderr.write(`Lingtan is serving on http://${config.host}:${config.port}/\n`);
@@ -39,10 +45,85 @@ export async function serve(
   const shutdown = async () => {
     if (closing) return;
     closing = true;
+    process.stderr.write('shutting down: committing the MQTT messages already received …\n');
+    await mqtt.stopIngest(); // stop taking messages, commit and acknowledge those taken
     await app.close();
+    await mqtt.close(); // the embedded broker, if any
     await db.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
+}
+
+/** MQTT ingestion as `serve` runs it: the worker, and the embedded broker unless MQTT_URL names another. */
+export interface RunningMqtt {
+  stats(): MqttIngestStats;
+  /** Stops taking messages; commits and acknowledges those already taken (gateways are disconnected first). */
+  stopIngest(): Promise<void>;
+  /** Closes the embedded broker (after stopIngest). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts MQTT ingestion: against MQTT_URL (shared subscription over MQTT 5 unless LINGTAN_MQTT_SHARED=false), or
+ * else an embedded broker on LINGTAN_MQTT_PORT (a free port if it is taken) that gateways log in to with their token.
+ */
+export async function startMqtt(
+  config: Config,
+  pool: pg.Pool,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<RunningMqtt> {
+  const resolveGateway = gatewayCheck(pool);
+  if (config.mqttUrl) {
+    const worker = await startMqttIngest({
+      url: config.mqttUrl,
+      pool,
+      connections: config.mqttWorkers,
+      shared: config.mqttShared,
+      resolveGateway,
+      log,
+    });
+    log(
+      `MQTT: ingesting from ${config.mqttUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}` +
+        (config.mqttShared ? ` (shared subscription, ${config.mqttWorkers} connections)` : ''),
+    );
+    return { stats: () => worker.stats(), stopIngest: () => worker.stop(), close: async () => undefined };
+  }
+  const internalUsername = 'lingtan-internal';
+  const internalPassword = crypto.randomBytes(24).toString('base64url');
+  const broker = await startEmbeddedBroker({
+    host: config.host,
+    port: config.mqttPort,
+    fallbackToFreePort: true,
+    authenticate: gatewayLogin(pool),
+    internalUsername,
+    internalPassword,
+    log,
+  });
+  if (broker.port !== config.mqttPort)
+    log(`MQTT: port ${config.mqttPort} is taken; the embedded broker listens on port ${broker.port} instead`);
+  try {
+    const worker = await startMqttIngest({
+      url: broker.url,
+      pool,
+      shared: false, // aedes has no shared subscriptions: one connection, many messages in flight on it
+      username: internalUsername,
+      password: internalPassword,
+      resolveGateway,
+      log,
+    });
+    log(`MQTT: embedded broker on mqtt://${config.host}:${broker.port} (gateways log in with their token)`);
+    return {
+      stats: () => worker.stats(),
+      async stopIngest() {
+        await broker.closeGateways();
+        await worker.stop();
+      },
+      close: () => broker.close(),
+    };
+  } catch (error) {
+    await broker.close();
+    throw error;
+  }
 }

@@ -126,6 +126,24 @@ export async function upsertUser(pool: pg.Pool, user: NewUser, actor: string): P
   return toUserView((await repo.findUser(pool, user.username))!);
 }
 
+/** Gives an existing user access to a park (e.g. the admin who created it). */
+export async function grantPark(
+  pool: pg.Pool,
+  username: string,
+  parkId: string,
+  organisation: string | null,
+  actor: string,
+): Promise<void> {
+  await repo.addMembership(pool, username, parkId, organisation);
+  await recordAudit(pool, {
+    actor,
+    action: 'user.grant',
+    parkId,
+    target: username,
+    detail: { organisation },
+  });
+}
+
 /** The park's users. */
 export async function listUsers(pool: pg.Pool, parkId: string): Promise<UserView[]> {
   return (await repo.listUsersOfPark(pool, parkId)).map(toUserView);

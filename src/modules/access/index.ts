@@ -5,6 +5,7 @@ export {
   createGateway,
   createUser,
   findGateway,
+  grantPark,
   listAudit,
   listGateways,
   listUsers,

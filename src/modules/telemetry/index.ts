@@ -29,6 +29,8 @@ export {
   expectedSlots,
   flagNames,
   latestDataYear,
+  lastReadingTimes,
+  firstDataMonth,
   meterSeries,
   parsePeriod,
   rejectedCountsByMeter,
@@ -43,3 +45,11 @@ export {
   type SeriesPoint,
 } from './queries.service.ts';
 export { ensurePartitions } from './readings.repo.ts';
+export {
+  groupBucketSums,
+  lastReadingAt,
+  meterAmounts,
+  type GroupBucketRow,
+  type GroupMembers,
+  type MeterAmounts,
+} from './aggregates.repo.ts';

@@ -125,20 +125,22 @@ export async function rejectedRecords(
   parkId: string,
   meterCode: string | undefined,
   limit: number,
+  onlyMeters?: readonly string[],
 ): Promise<{ total: number; rows: RejectedView[] }> {
-  const where = `r.park_id = $1 AND ($2::text IS NULL OR r.meter_code = $2)`;
+  const where = `r.park_id = $1 AND ($2::text IS NULL OR r.meter_code = $2)
+                 AND ($4::text[] IS NULL OR r.meter_code = ANY($4::text[]))`;
   const [{ rows }, count] = await Promise.all([
     pool.query<RejectedView>(
       `SELECT r.id, r.batch_id AS "batchId", r.meter_code AS "meterCode", r.line, r.field, r.reason, r.raw,
               r.received_at AS "receivedAtMs", b.source, b.file_name AS "fileName"
        FROM rejected_record r JOIN ingest_batch b ON b.id = r.batch_id
        WHERE ${where} ORDER BY r.id DESC LIMIT $3`,
-      [parkId, meterCode ?? null, limit],
+      [parkId, meterCode ?? null, limit, onlyMeters ?? null],
     ),
-    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM rejected_record r WHERE ${where}`, [
-      parkId,
-      meterCode ?? null,
-    ]),
+    pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM rejected_record r WHERE ${where.replaceAll('$4', '$3')}`,
+      [parkId, meterCode ?? null, onlyMeters ?? null],
+    ),
   ]);
   return { total: count.rows[0]?.n ?? 0, rows };
 }
@@ -160,6 +162,35 @@ export async function latestRollupMonth(pool: pg.Pool, parkId: string): Promise<
   const { rows } = await pool.query<{ atMs: number | null }>(
     `SELECT max(r.bucket_at) AS "atMs" FROM rollup_month r JOIN meter m ON m.id = r.meter_id WHERE m.park_id = $1`,
     [parkId],
+  );
+  return rows[0]?.atMs ?? undefined;
+}
+
+/**
+ * The time of each meter's last reading: found through the latest month rollup, so only the readings of that month
+ * are searched (an index probe per meter and partition, not a scan).
+ */
+export async function lastReadingTimes(
+  pool: pg.Pool,
+  meterIds: readonly number[],
+): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ meterId: number; atMs: number | null }>(
+    `WITH lm AS (SELECT meter_id, max(bucket_at) AS month_at FROM rollup_month
+                 WHERE meter_id = ANY($1::int[]) GROUP BY meter_id)
+     SELECT lm.meter_id AS "meterId",
+            (SELECT max(r.at) FROM reading r WHERE r.meter_id = lm.meter_id
+               AND r.at >= lm.month_at - interval '1 day') AS "atMs"
+     FROM lm`,
+    [meterIds],
+  );
+  return new Map(rows.filter((r) => r.atMs !== null).map((r) => [r.meterId, r.atMs!]));
+}
+
+/** The first month bucket with data among these meters (park-local month start), or undefined. */
+export async function firstDataMonth(pool: pg.Pool, meterIds: readonly number[]): Promise<number | undefined> {
+  const { rows } = await pool.query<{ atMs: number | null }>(
+    'SELECT min(bucket_at) AS "atMs" FROM rollup_month WHERE meter_id = ANY($1::int[])',
+    [meterIds],
   );
   return rows[0]?.atMs ?? undefined;
 }

@@ -410,11 +410,19 @@ export async function subMeterBalance(
   });
 }
 
-export async function rejectedRecords(pool: pg.Pool, parkId: string, meterCode?: string, limit = 100) {
-  return q.rejectedRecords(pool, parkId, meterCode, limit);
+export async function rejectedRecords(
+  pool: pg.Pool,
+  parkId: string,
+  meterCode?: string,
+  limit = 100,
+  onlyMeters?: readonly string[],
+) {
+  return q.rejectedRecords(pool, parkId, meterCode, limit, onlyMeters);
 }
 
 export const rejectedCountsByMeter = q.rejectedCountsByMeter;
+export const lastReadingTimes = q.lastReadingTimes;
+export const firstDataMonth = q.firstDataMonth;
 
 /** The park-local year of the park's latest data, or undefined when it has none. */
 export async function latestDataYear(pool: pg.Pool, parkId: string): Promise<string | undefined> {

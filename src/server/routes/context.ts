@@ -1,0 +1,26 @@
+/** What every route module receives: the gate to park data and the server's shared services. */
+import type { FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import Type from 'typebox';
+import type { Action } from '../../modules/access/index.ts';
+import type { ImportJobs } from '../import-jobs.ts';
+import type { ParkData, ParkMetersCache } from '../park-data.ts';
+
+export interface RouteContext {
+  pool: pg.Pool;
+  now: () => number;
+  /** The gate: the caller's scoped data layer for the request's park, or a 401/403/404. */
+  gate: (req: FastifyRequest<{ Params: { park: string } }>, action: Action) => Promise<ParkData>;
+  cache: ParkMetersCache;
+  imports: ImportJobs;
+  /** Secure cookies (behind HTTPS). */
+  secureCookies: boolean;
+}
+
+export const ParkParams = Type.Object({ park: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const PeriodText = Type.String({
+  minLength: 4,
+  maxLength: 48,
+  description: "park-local period: '2025', '2025-Q1', '2025-03', '2025-03-14' or 'FROM..TO' (dates)",
+});

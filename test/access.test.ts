@@ -1,0 +1,423 @@
+/**
+ * Access control, on every endpoint: the test walks the app's route table and fails when a route has no entry here,
+ * so a new route cannot ship without its access rules being tested. For each route and each caller (nobody, park
+ * admin, auditor, enterprise user of org-a, gateway, admin of another park) it checks the status, and for the
+ * enterprise user that nothing of org-b (its id, name or meters) appears in any answer, and that asking for org-b's
+ * data directly is answered as if it did not exist.
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, createUser, login } from '../src/modules/access/index.ts';
+import { applyParkDefinition } from '../src/modules/registry/index.ts';
+import { ingestBatch, loadParkMeters } from '../src/modules/telemetry/index.ts';
+import { buildApp, type LingtanApp } from '../src/server/app.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
+import { NOW, reading, smallPark } from './helpers/small-park.ts';
+
+type Caller = 'anonymous' | 'admin' | 'auditor' | 'enterprise' | 'gateway' | 'stranger';
+const CALLERS: Caller[] = ['anonymous', 'admin', 'auditor', 'enterprise', 'gateway', 'stranger'];
+
+let db: TestDatabase;
+let app: LingtanApp;
+const tokens: Partial<Record<Caller, string>> = {};
+
+/** What org-a's enterprise user must never see. */
+const FOREIGN = ['org-b', '乙公司', 'PV-1', 'G-1'];
+const P = '/api/parks/p1';
+const PERIOD = 'period=2025-01';
+
+interface Probe {
+  /** Callers that get a 2xx; every other authenticated caller of park p1 gets 403, the stranger 404. */
+  allowed: Caller[];
+  /** Builds the request (a fresh one per caller: writes use unique names). */
+  request: (caller: Caller) => {
+    method: string;
+    url: string;
+    payload?: string | object;
+    contentType?: string;
+  };
+  /** The same route aimed at org-b's data: the enterprise user must get 404 (or 403 for writes). */
+  foreign?: { method: string; url: string; payload?: object; status: number };
+  /** Public routes: anyone, logged in or not. */
+  public?: boolean;
+}
+
+const get = (url: string) => () => ({ method: 'GET', url });
+const csv = 'meter,at,value\nE-SUB2,2025-01-01T01:00:00+08:00,5\n';
+
+const PROBES: Record<string, Probe> = {
+  'GET /api/health': { allowed: CALLERS, public: true, request: get('/api/health') },
+  'GET /api/metrics': { allowed: CALLERS, public: true, request: get('/api/metrics') },
+  'POST /api/auth/login': {
+    allowed: CALLERS,
+    public: true,
+    request: () => ({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'ua', password: 'ua-password-1' },
+    }),
+  },
+  'POST /api/auth/logout': {
+    allowed: CALLERS,
+    public: true,
+    request: () => ({ method: 'POST', url: '/api/auth/logout' }),
+  },
+  'GET /api/auth/me': {
+    allowed: ['admin', 'auditor', 'enterprise', 'stranger'],
+    request: get('/api/auth/me'),
+  },
+  'GET /api/parks': { allowed: ['admin', 'auditor', 'enterprise', 'stranger'], request: get('/api/parks') },
+  'POST /api/parks': {
+    allowed: ['admin', 'stranger'],
+    request: (c) => ({
+      method: 'POST',
+      url: '/api/parks',
+      contentType: 'application/yaml',
+      payload: fs.readFileSync('test/fixtures/small-park.yaml', 'utf8').replace('id: p1', `id: new-${c}`),
+    }),
+  },
+  'GET /api/parks/:park': { allowed: ['admin', 'auditor', 'enterprise'], request: get(P) },
+  'GET /api/parks/:park/overview': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/overview?${PERIOD}`),
+    foreign: { method: 'GET', url: `${P}/overview?${PERIOD}&organisation=org-b`, status: 404 },
+  },
+  'GET /api/parks/:park/trend': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/trend?${PERIOD}&resolution=day`),
+    foreign: { method: 'GET', url: `${P}/trend?${PERIOD}&resolution=day&organisation=org-b`, status: 404 },
+  },
+  'GET /api/parks/:park/flow': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/flow?${PERIOD}`),
+    foreign: { method: 'GET', url: `${P}/flow?${PERIOD}&organisation=org-b`, status: 404 },
+  },
+  'GET /api/parks/:park/organisations': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/organisations?${PERIOD}`),
+  },
+  'GET /api/parks/:park/organisations/:org': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/organisations/org-a?${PERIOD}`),
+    foreign: { method: 'GET', url: `${P}/organisations/org-b?${PERIOD}`, status: 404 },
+  },
+  'GET /api/parks/:park/meters': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/meters`),
+    foreign: { method: 'GET', url: `${P}/meters?organisation=org-b`, status: 404 },
+  },
+  'GET /api/parks/:park/meters/:meter/series': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/meters/E-MAIN/series?${PERIOD}&resolution=hour`),
+    foreign: { method: 'GET', url: `${P}/meters/PV-1/series?${PERIOD}`, status: 404 },
+  },
+  'GET /api/parks/:park/energy': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/energy?${PERIOD}`),
+  },
+  'GET /api/parks/:park/balance': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/balance?${PERIOD}`),
+    foreign: { method: 'GET', url: `${P}/balance?${PERIOD}&meter=G-1`, status: 404 },
+  },
+  'GET /api/parks/:park/rejected': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/rejected`),
+    foreign: { method: 'GET', url: `${P}/rejected?meter=PV-1`, status: 404 },
+  },
+  'POST /api/parks/:park/readings': {
+    allowed: ['admin', 'enterprise', 'gateway'],
+    request: () => ({
+      method: 'POST',
+      url: `${P}/readings`,
+      payload: { readings: [reading('E-SUB2', '01:00', 5)] },
+    }),
+    foreign: {
+      method: 'POST',
+      url: `${P}/readings`,
+      payload: { readings: [reading('G-1', '01:00', 5)] },
+      status: 403,
+    },
+  },
+  'POST /api/parks/:park/imports': {
+    allowed: ['admin'],
+    request: () => ({
+      method: 'POST',
+      url: `${P}/imports?fileName=a.csv`,
+      payload: csv,
+      contentType: 'text/csv',
+    }),
+  },
+  'GET /api/parks/:park/imports': { allowed: ['admin'], request: get(`${P}/imports`) },
+  'GET /api/parks/:park/imports/:id': {
+    allowed: ['admin'],
+    request: (c) => ({ method: 'GET', url: `${P}/imports/${c === 'admin' ? importId : 'none'}` }),
+  },
+  'GET /api/parks/:park/definition': { allowed: ['admin', 'auditor'], request: get(`${P}/definition`) },
+  'PUT /api/parks/:park/definition': {
+    allowed: ['admin'],
+    request: () => ({
+      method: 'PUT',
+      url: `${P}/definition`,
+      contentType: 'application/yaml',
+      payload: fs.readFileSync('test/fixtures/small-park.yaml', 'utf8'),
+    }),
+  },
+  'GET /api/parks/:park/users': { allowed: ['admin'], request: get(`${P}/users`) },
+  'POST /api/parks/:park/users': {
+    allowed: ['admin'],
+    request: (c) => ({
+      method: 'POST',
+      url: `${P}/users`,
+      payload: { username: `new-${c}`, role: 'auditor', password: 'a-long-password' },
+    }),
+  },
+  'DELETE /api/parks/:park/users/:username': {
+    allowed: ['admin'],
+    request: () => ({ method: 'DELETE', url: `${P}/users/victim` }),
+  },
+  'GET /api/parks/:park/gateways': { allowed: ['admin'], request: get(`${P}/gateways`) },
+  'POST /api/parks/:park/gateways': {
+    allowed: ['admin'],
+    request: (c) => ({ method: 'POST', url: `${P}/gateways`, payload: { id: `gw-${c}` } }),
+  },
+  'DELETE /api/parks/:park/gateways/:id': {
+    allowed: ['admin'],
+    request: () => ({ method: 'DELETE', url: `${P}/gateways/gw-victim` }),
+  },
+  'GET /api/parks/:park/audit': { allowed: ['admin', 'auditor'], request: get(`${P}/audit`) },
+};
+
+let importId = '';
+
+async function call(caller: Caller, req: ReturnType<Probe['request']>) {
+  const headers: Record<string, string> = {};
+  const token = tokens[caller];
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (req.contentType) headers['content-type'] = req.contentType;
+  return app.inject({
+    method: req.method as 'GET',
+    url: req.url,
+    headers,
+    ...(req.payload === undefined ? {} : { payload: req.payload }),
+  });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await applyParkDefinition(db.pool, smallPark());
+  const other = smallPark();
+  other.park.id = 'p2';
+  await applyParkDefinition(db.pool, other);
+  const park = await loadParkMeters(db.pool, 'p1');
+  await ingestBatch(
+    db.pool,
+    park,
+    [
+      reading('E-MAIN', '00:00', 10),
+      reading('E-MAIN', '00:15', 11),
+      reading('E-SUB2', '00:15', 30),
+      reading('PV-1', '00:00', 100),
+      reading('PV-1', '00:15', 120),
+      reading('G-1', '00:00', 10),
+      reading('G-1', '00:15', 12),
+      reading('PV-1', '00:30', 'bad value of org-b'),
+      reading('NO-SUCH', '00:30', 1),
+    ],
+    { source: 'test', nowMs: NOW },
+  );
+  const make = async (
+    username: string,
+    role: 'park_admin' | 'auditor' | 'enterprise_user',
+    parkId: string,
+    org?: string,
+  ) => {
+    await createUser(
+      db.pool,
+      { username, role, password: `${username}-password-1`, parkId, organisation: org },
+      'test',
+    );
+    return (await login(db.pool, username, `${username}-password-1`)).token;
+  };
+  tokens.admin = await make('admin', 'park_admin', 'p1');
+  tokens.auditor = await make('auditor', 'auditor', 'p1');
+  tokens.enterprise = await make('ua', 'enterprise_user', 'p1', 'org-a');
+  tokens.stranger = await make('stranger', 'park_admin', 'p2');
+  await createUser(
+    db.pool,
+    { username: 'victim', role: 'auditor', password: 'victim-password', parkId: 'p1' },
+    'test',
+  );
+  tokens.gateway = (await createGateway(db.pool, 'p1', { id: 'gw-1' }, 'test')).token;
+  await createGateway(db.pool, 'p1', { id: 'gw-victim' }, 'test');
+  app = await buildApp({ pool: db.pool, now: () => NOW });
+  const res = await call('admin', PROBES['POST /api/parks/:park/imports']!.request('admin'));
+  importId = (res.json() as { id: string }).id;
+  await app.imports.drain();
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+describe('access control on every endpoint', () => {
+  it('has a probe for every API route (a new route needs its access rules here)', () => {
+    const routes = app.routeTable
+      .filter((r) => r.url.startsWith('/api/'))
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
+    expect(routes).toEqual(Object.keys(PROBES).sort());
+  });
+
+  for (const [route, probe] of Object.entries(PROBES)) {
+    // Logging out would end the caller's session for the probes after it: it is checked on its own below.
+    if (route === 'POST /api/auth/logout') continue;
+    it(`${route}: each caller gets what its role allows`, async () => {
+      for (const caller of CALLERS) {
+        const res = await call(caller, probe.request(caller));
+        const allowed = probe.allowed.includes(caller);
+        const expected = allowed
+          ? 'success'
+          : caller === 'anonymous'
+            ? 401
+            : caller === 'stranger'
+              ? 404
+              : 403;
+        const label = `${route} as ${caller}: ${res.statusCode} ${res.body.slice(0, 200)}`;
+        if (expected === 'success') expect(res.statusCode, label).toBeLessThan(300);
+        else expect(res.statusCode, label).toBe(expected);
+        // Errors are JSON with a message, never a stack trace.
+        if (res.statusCode >= 400) {
+          expect(res.json(), label).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+          expect(res.body, label).not.toMatch(/at .*\.ts:\d+/);
+        }
+        if (caller === 'enterprise' && res.statusCode < 300) {
+          for (const word of FOREIGN) expect(res.body, `${label} leaks "${word}"`).not.toContain(word);
+        }
+      }
+    });
+    if (probe.foreign) {
+      const foreign = probe.foreign;
+      it(`${route}: org-a's user asking for org-b's data gets ${foreign.status}, and nothing of it`, async () => {
+        const res = await call('enterprise', foreign);
+        expect(res.statusCode, res.body).toBe(foreign.status);
+        // The same request by the park admin succeeds: the refusal is about scope, not a malformed request.
+        const admin = await call('admin', foreign);
+        expect(admin.statusCode, admin.body).toBeLessThan(300);
+      });
+    }
+  }
+
+  it("the enterprise user's write of its own meter is stored with its name as the actor", async () => {
+    const res = await call('enterprise', {
+      method: 'POST',
+      url: `${P}/readings`,
+      payload: { readings: [reading('E-SUB2', '02:00', 7)] },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const { rows } = await db.pool.query<{ actor: string; source: string }>(
+      'SELECT actor, source FROM ingest_batch WHERE id = $1',
+      [(res.json() as { batchId: number }).batchId],
+    );
+    expect(rows[0]).toEqual({ actor: 'ua', source: 'http' });
+  });
+
+  it('a refused foreign write stores nothing', async () => {
+    const before = await db.pool.query('SELECT count(*)::int AS n FROM reading');
+    const res = await call('enterprise', {
+      method: 'POST',
+      url: `${P}/readings`,
+      payload: { readings: [reading('E-SUB2', '03:00', 7), reading('PV-1', '03:00', 7)] },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().message).toContain('PV-1');
+    const after = await db.pool.query('SELECT count(*)::int AS n FROM reading');
+    expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
+  it('a gateway limited to listed meters cannot write others', async () => {
+    const g = await createGateway(db.pool, 'p1', { id: 'gw-pv', meters: ['PV-1'] }, 'test');
+    const headers = { authorization: `Bearer ${g.token}` };
+    const ok = await app.inject({
+      method: 'POST',
+      url: `${P}/readings`,
+      headers,
+      payload: { readings: [reading('PV-1', '04:00', 50)] },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const refused = await app.inject({
+      method: 'POST',
+      url: `${P}/readings`,
+      headers,
+      payload: { readings: [reading('E-MAIN', '04:00', 50)] },
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+
+  it('a revoked gateway token and a logged-out session are refused at once', async () => {
+    const g = await createGateway(db.pool, 'p1', { id: 'gw-temp' }, 'test');
+    const send = () =>
+      app.inject({
+        method: 'POST',
+        url: `${P}/readings`,
+        headers: { authorization: `Bearer ${g.token}` },
+        payload: { readings: [reading('PV-1', '05:00', 50)] },
+      });
+    expect((await send()).statusCode).toBe(200);
+    const revoke = await call('admin', { method: 'DELETE', url: `${P}/gateways/gw-temp` });
+    expect(revoke.statusCode).toBe(204);
+    expect((await send()).statusCode).toBe(401);
+
+    const session = await login(db.pool, 'auditor', 'auditor-password-1');
+    const me = () =>
+      app.inject({
+        method: 'GET',
+        url: '/api/auth/me',
+        headers: { authorization: `Bearer ${session.token}` },
+      });
+    expect((await me()).statusCode).toBe(200);
+    const out = await app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { authorization: `Bearer ${session.token}` },
+    });
+    expect(out.statusCode).toBe(204);
+    expect((await me()).statusCode).toBe(401);
+  });
+
+  it('every write is in the audit log with who did it', async () => {
+    const res = await call('admin', { method: 'GET', url: `${P}/audit?limit=500` });
+    const events = (res.json() as { events: { actor: string; action: string; target: string }[] }).events;
+    const seen = new Set(events.map((e) => `${e.actor} ${e.action} ${e.target}`));
+    expect(seen).toContain('admin gateway.revoke gw-temp');
+    expect(seen).toContain('admin readings.import a.csv');
+    expect(seen).toContain('admin park.apply p1');
+    expect(seen).toContain('admin user.revoke victim');
+    expect(seen).toContain('test user.create ua');
+  });
+
+  it('logs in through the API with a session cookie, and refuses a wrong password without saying which part was wrong', async () => {
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'auditor', password: 'auditor-password-1' },
+    });
+    expect(ok.statusCode).toBe(200);
+    const cookie = ok.cookies.find((c) => c.name === 'lingtan_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    const me = await app.inject({
+      method: 'GET',
+      url: '/api/auth/me',
+      cookies: { lingtan_session: cookie.value },
+    });
+    expect(me.json()).toMatchObject({ username: 'auditor', role: 'auditor', parks: ['p1'] });
+    for (const payload of [
+      { username: 'auditor', password: 'wrong-password' },
+      { username: 'nobody', password: 'wrong-password' },
+    ]) {
+      const bad = await app.inject({ method: 'POST', url: '/api/auth/login', payload });
+      expect(bad.statusCode).toBe(401);
+      expect(bad.json().message).toBe('wrong user name or password');
+    }
+  });
+});
