@@ -108,7 +108,13 @@ describe('the read API', () => {
       ['PV-1', 'kWh', false, 0], // a kW meter: its quantities are kWh
       ['G-1', 'm3', false, 0],
     ]);
-    expect(meters[0]).toMatchObject({ multiplier: 100, rolloverAt: 10000, readingKind: 'cumulative' });
+    expect(meters[0]).toMatchObject({
+      multiplier: 100,
+      rolloverAt: 10000,
+      readingKind: 'cumulative',
+      // E-MAIN's last reading was sent for 00:30 on 2025-01-01 (+08:00).
+      lastReadingAtMs: Date.parse('2025-01-01T00:30:00+08:00'),
+    });
   });
 
   it('gives a meter series equal to the library call', async () => {

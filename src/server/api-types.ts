@@ -205,6 +205,9 @@ export interface MeterView {
   unit: string;
   quantityUnit: string;
   intervalMinutes: number;
+  /** CT × PT ratio applied to raw values. */
+  multiplier: number;
+  rolloverAt: number | null;
   parent: string | null;
   capacity: number | null;
   archived: boolean;

@@ -205,6 +205,8 @@ export class ParkData {
         unit: s.unit,
         quantityUnit: m.quantityUnit,
         intervalMinutes: s.intervalMinutes ?? 15,
+        multiplier: s.multiplier ?? 1,
+        rolloverAt: s.rolloverAt ?? null,
         parent: s.parent ?? null,
         capacity: s.capacity ?? null,
         archived: m.archived,
