@@ -117,7 +117,7 @@ export interface OverviewResponse {
     /** Measured ÷ expected slots over all boundary meters. */
     coverage: number;
     meters: number;
-    /** Meters with no reading in the last 24 h of the period (or of the data, whichever is earlier). */
+    /** Boundary meters in service with no reading in the 24 h before min(period end, now). */
     silentMeters: number;
   };
   alarms: Alarm[];

@@ -49,7 +49,8 @@ export interface GroupBucketRow {
 
 /**
  * Signed sums per group and bucket over buckets starting in [fromMs, toMs): from a rollup level, or from the
- * 15-minute slot contributions of readings and splits at '15m'. One query, grouped in SQL.
+ * 15-minute slot contributions of readings and splits at '15m'. One query, grouped in SQL; rows in no order (a sort
+ * of a year of hours spills to disk, and callers index the rows anyway).
  */
 export async function groupBucketSums(
   pool: pg.Pool,
@@ -68,13 +69,13 @@ export async function groupBucketSums(
                 coalesce(sum(c.n) FILTER (WHERE c.st = 0), 0) AS "measuredSlots",
                 coalesce(sum(c.n) FILTER (WHERE c.st < 2), 0) AS "knownSlots"
          FROM (${slotContributionsSql(true)}) c JOIN ${memberTable} ON s.meter_id = c.meter_id
-         GROUP BY 1, 2 ORDER BY 1, 2`
+         GROUP BY 1, 2`
       : `SELECT s.grp AS "group", r.bucket_at AS "bucketMs", sum(s.sign * (r.measured + r.estimated)) AS net,
                 sum(r.measured_slots)::float8 AS "measuredSlots",
                 sum(r.measured_slots + r.estimated_slots)::float8 AS "knownSlots"
          FROM ${memberTable} JOIN ${ROLLUP_TABLE[resolution]} r ON r.meter_id = s.meter_id
-         WHERE r.bucket_at >= $2 AND r.bucket_at < $3
-         GROUP BY 1, 2 ORDER BY 1, 2`;
+         WHERE r.meter_id = ANY($1::int[]) AND r.bucket_at >= $2 AND r.bucket_at < $3
+         GROUP BY 1, 2`;
   const { rows } = await pool.query<GroupBucketRow>(sql, params);
   return rows;
 }
