@@ -14,7 +14,7 @@ import {
   energyByCarrier,
   firstDataMonth,
   ingestBatch,
-  lastReadingTimes,
+  lastReadingAt,
   loadParkMeters,
   meterSeries,
   parsePeriod,
@@ -118,7 +118,7 @@ export class ParkData {
     const ids = meters.map((m) => m.id);
     const [organisations, last, first] = await Promise.all([
       this.organisations(),
-      lastReadingTimes(this.pool, ids),
+      lastReadingAt(this.pool, ids, Infinity),
       firstDataMonth(this.pool, ids),
     ]);
     const dataToMs = last.size > 0 ? Math.max(...last.values()) : null;
@@ -186,9 +186,10 @@ export class ParkData {
     const meters = (await this.meters()).filter((m) => org === undefined || m.spec.organisation === org);
     const [rejected, last] = await Promise.all([
       rejectedCountsByMeter(this.pool, this.park.id),
-      lastReadingTimes(
+      lastReadingAt(
         this.pool,
         meters.map((m) => m.id),
+        Infinity,
       ),
     ]);
     return meters.map((m) => {

@@ -29,7 +29,6 @@ export {
   expectedSlots,
   flagNames,
   latestDataYear,
-  lastReadingTimes,
   firstDataMonth,
   meterSeries,
   parsePeriod,

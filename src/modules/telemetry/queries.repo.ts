@@ -166,28 +166,11 @@ export async function latestRollupMonth(pool: pg.Pool, parkId: string): Promise<
   return rows[0]?.atMs ?? undefined;
 }
 
-/**
- * The time of each meter's last reading: found through the latest month rollup, so only the readings of that month
- * are searched (an index probe per meter and partition, not a scan).
- */
-export async function lastReadingTimes(
+/** The first month bucket with data among these meters (park-local month start), or undefined. */
+export async function firstDataMonth(
   pool: pg.Pool,
   meterIds: readonly number[],
-): Promise<Map<number, number>> {
-  const { rows } = await pool.query<{ meterId: number; atMs: number | null }>(
-    `WITH lm AS (SELECT meter_id, max(bucket_at) AS month_at FROM rollup_month
-                 WHERE meter_id = ANY($1::int[]) GROUP BY meter_id)
-     SELECT lm.meter_id AS "meterId",
-            (SELECT max(r.at) FROM reading r WHERE r.meter_id = lm.meter_id
-               AND r.at >= lm.month_at - interval '1 day') AS "atMs"
-     FROM lm`,
-    [meterIds],
-  );
-  return new Map(rows.filter((r) => r.atMs !== null).map((r) => [r.meterId, r.atMs!]));
-}
-
-/** The first month bucket with data among these meters (park-local month start), or undefined. */
-export async function firstDataMonth(pool: pg.Pool, meterIds: readonly number[]): Promise<number | undefined> {
+): Promise<number | undefined> {
   const { rows } = await pool.query<{ atMs: number | null }>(
     'SELECT min(bucket_at) AS "atMs" FROM rollup_month WHERE meter_id = ANY($1::int[])',
     [meterIds],

@@ -421,7 +421,6 @@ export async function rejectedRecords(
 }
 
 export const rejectedCountsByMeter = q.rejectedCountsByMeter;
-export const lastReadingTimes = q.lastReadingTimes;
 export const firstDataMonth = q.firstDataMonth;
 
 /** The park-local year of the park's latest data, or undefined when it has none. */
