@@ -252,7 +252,7 @@ beforeAll(async () => {
   await createGateway(db.pool, 'p1', { id: 'gw-victim' }, 'test');
   app = await buildApp({ pool: db.pool, now: () => NOW });
   const res = await call('admin', PROBES['POST /api/parks/:park/imports']!.request('admin'));
-  importId = (res.json() as { id: string }).id;
+  importId = res.json<{ id: string }>().id;
   await app.imports.drain();
 });
 afterAll(async () => {
@@ -288,7 +288,10 @@ describe('access control on every endpoint', () => {
         else expect(res.statusCode, label).toBe(expected);
         // Errors are JSON with a message, never a stack trace.
         if (res.statusCode >= 400) {
-          expect(res.json(), label).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+          expect(res.json<Record<string, unknown>>(), label).toMatchObject({
+            error: expect.any(String) as unknown,
+            message: expect.any(String) as unknown,
+          });
           expect(res.body, label).not.toMatch(/at .*\.ts:\d+/);
         }
         if (caller === 'enterprise' && res.statusCode < 300) {
@@ -317,7 +320,7 @@ describe('access control on every endpoint', () => {
     expect(res.statusCode, res.body).toBe(200);
     const { rows } = await db.pool.query<{ actor: string; source: string }>(
       'SELECT actor, source FROM ingest_batch WHERE id = $1',
-      [(res.json() as { batchId: number }).batchId],
+      [res.json<{ batchId: number }>().batchId],
     );
     expect(rows[0]).toEqual({ actor: 'ua', source: 'http' });
   });
@@ -330,7 +333,7 @@ describe('access control on every endpoint', () => {
       payload: { readings: [reading('E-SUB2', '03:00', 7), reading('PV-1', '03:00', 7)] },
     });
     expect(res.statusCode).toBe(403);
-    expect(res.json().message).toContain('PV-1');
+    expect(res.json<{ message: string }>().message).toContain('PV-1');
     const after = await db.pool.query('SELECT count(*)::int AS n FROM reading');
     expect(after.rows[0]).toEqual(before.rows[0]);
   });
@@ -387,7 +390,7 @@ describe('access control on every endpoint', () => {
 
   it('every write is in the audit log with who did it', async () => {
     const res = await call('admin', { method: 'GET', url: `${P}/audit?limit=500` });
-    const events = (res.json() as { events: { actor: string; action: string; target: string }[] }).events;
+    const { events } = res.json<{ events: { actor: string; action: string; target: string }[] }>();
     const seen = new Set(events.map((e) => `${e.actor} ${e.action} ${e.target}`));
     expect(seen).toContain('admin gateway.revoke gw-temp');
     expect(seen).toContain('admin readings.import a.csv');
@@ -417,7 +420,7 @@ describe('access control on every endpoint', () => {
     ]) {
       const bad = await app.inject({ method: 'POST', url: '/api/auth/login', payload });
       expect(bad.statusCode).toBe(401);
-      expect(bad.json().message).toBe('wrong user name or password');
+      expect(bad.json<{ message: string }>().message).toBe('wrong user name or password');
     }
   });
 });

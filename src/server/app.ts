@@ -126,8 +126,9 @@ export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
       if (method !== 'HEAD') routeTable.push({ method, url: route.url });
     }
   });
-  app.addHook('onRequest', async () => {
+  app.addHook('onRequest', (_req, _reply, done) => {
     counters.requests += 1;
+    done();
   });
   app.addHook('preHandler', authenticateHook(pool));
 

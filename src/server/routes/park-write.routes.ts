@@ -49,7 +49,7 @@ export function toRecord(item: unknown, index: number): ReadingRecord {
     meter: o.meter,
     at: o.at,
     value: o.value,
-    unit: o.unit as string | undefined,
+    unit: o.unit,
     line: index + 1,
     raw,
   };
