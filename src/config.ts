@@ -14,6 +14,14 @@ export interface Config {
   port: number;
   /** Park that CLI commands act on when none is given and more than one exists. */
   defaultPark: string | undefined;
+  /** External MQTT broker (Mosquitto, EMQX …) to ingest from; undefined: run the embedded broker. */
+  mqttUrl: string | undefined;
+  /** Listen port of the embedded MQTT broker (a free port is used instead if it is taken). */
+  mqttPort: number;
+  /** Subscriber connections of the MQTT ingest worker (with a shared subscription). */
+  mqttWorkers: number;
+  /** Use an MQTT 5 shared subscription (`$share/lingtan-ingest/…`), so that several workers split the messages. */
+  mqttShared: boolean;
 }
 
 function port(value: string | undefined, fallback: number, name: string): number {
@@ -22,6 +30,21 @@ function port(value: string | undefined, fallback: number, name: string): number
   if (!Number.isInteger(n) || n < 1 || n > 65535)
     throw new AppError('BAD_INPUT', `${name}="${value}" is not a port`);
   return n;
+}
+
+function positiveInteger(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new AppError('BAD_INPUT', `${name}="${value}" is not a whole number from 1 to 1000`);
+  return n;
+}
+
+function flag(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new AppError('BAD_INPUT', `${name}="${value}" is not true or false`);
 }
 
 /** Builds the configuration from environment variables (see README, "Configuration"). */
@@ -34,5 +57,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     host: env.HOST || '127.0.0.1',
     port: port(env.PORT, 3000, 'PORT'),
     defaultPark: env.LINGTAN_PARK || undefined,
+    mqttUrl: env.MQTT_URL || undefined,
+    mqttPort: port(env.LINGTAN_MQTT_PORT, 1883, 'LINGTAN_MQTT_PORT'),
+    mqttWorkers: positiveInteger(env.LINGTAN_MQTT_CONNECTIONS, 8, 'LINGTAN_MQTT_CONNECTIONS'),
+    // The embedded broker (aedes) has no shared subscriptions; an external one is assumed to speak MQTT 5.
+    mqttShared: flag(env.LINGTAN_MQTT_SHARED, Boolean(env.MQTT_URL), 'LINGTAN_MQTT_SHARED'),
   });
 }

@@ -46,10 +46,15 @@ export async function serve(
     if (closing) return;
     closing = true;
     process.stderr.write('shutting down: committing the MQTT messages already received …\n');
-    await mqtt.stopIngest(); // stop taking messages, commit and acknowledge those taken
-    await app.close();
-    await mqtt.close(); // the embedded broker, if any
-    await db.close();
+    try {
+      await mqtt.stopIngest(); // stop taking messages, commit and acknowledge those taken
+      await app.close();
+      await mqtt.close(); // the embedded broker, if any
+      await db.close();
+    } catch (error) {
+      process.stderr.write(`shutdown: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());
@@ -88,7 +93,7 @@ export async function startMqtt(
       `MQTT: ingesting from ${config.mqttUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}` +
         (config.mqttShared ? ` (shared subscription, ${config.mqttWorkers} connections)` : ''),
     );
-    return { stats: () => worker.stats(), stopIngest: () => worker.stop(), close: async () => undefined };
+    return { stats: () => worker.stats(), stopIngest: () => worker.stop(), close: () => Promise.resolve() };
   }
   const internalUsername = 'lingtan-internal';
   const internalPassword = crypto.randomBytes(24).toString('base64url');

@@ -79,24 +79,24 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
           internalIds.add(client.id);
           return done(null, true);
         }
-        return done(refusal(BAD_USERNAME_OR_PASSWORD, 'bad user name or password') as never, null);
+        return done(refusal(BAD_USERNAME_OR_PASSWORD, 'bad user name or password'), null);
       }
-      if (!acceptingGateways) return done(refusal(SERVER_UNAVAILABLE, 'shutting down') as never, null);
+      if (!acceptingGateways) return done(refusal(SERVER_UNAVAILABLE, 'shutting down'), null);
       // A gateway must not take over the worker's session by reusing its client id.
-      if (internalIds.has(client.id)) return done(refusal(2, 'client id reserved') as never, null);
+      if (internalIds.has(client.id)) return done(refusal(2, 'client id reserved'), null);
       options.authenticate(username, secret).then(
         (identity) => {
           const named = username?.includes('/') ? username : undefined;
           if (!identity || (named !== undefined && named !== `${identity.parkId}/${identity.gatewayId}`)) {
             log(`mqtt broker: login refused for client "${client.id}" (user "${username ?? ''}")`);
-            return done(refusal(BAD_USERNAME_OR_PASSWORD, 'bad user name or password') as never, null);
+            return done(refusal(BAD_USERNAME_OR_PASSWORD, 'bad user name or password'), null);
           }
           gateways.set(client, identity);
           done(null, true);
         },
         (error: unknown) => {
           log(`mqtt broker: cannot check a login: ${error instanceof Error ? error.message : String(error)}`);
-          done(refusal(SERVER_UNAVAILABLE, 'server unavailable') as never, null);
+          done(refusal(SERVER_UNAVAILABLE, 'server unavailable'), null);
         },
       );
     },

@@ -56,6 +56,8 @@ export interface MqttIngestOptions {
   maxGroupMessages?: number | undefined;
   /** MQTT 5 session expiry: how long the broker keeps messages for a worker that is down (default 1 day). */
   sessionExpirySeconds?: number | undefined;
+  /** Called after each group commit, before its messages are acknowledged (metrics, logs, fault-injection tests). */
+  onCommit?: ((info: { messages: number; readings: number }) => void) | undefined;
   /** The clock (tests pin it): future-timestamp check, lag. */
   nowMs?: (() => number) | undefined;
   log?: ((line: string) => void) | undefined;
@@ -116,6 +118,8 @@ interface Link {
   /** Incremented on every (re)connection: a PUBACK goes out only on the connection that received the message. */
   epoch: number;
   subscribed: boolean;
+  /** The last problem logged for this connection: a broker that stays away is logged once, not every second. */
+  lastProblem: string | undefined;
 }
 
 type Prepared = { kind: 'batch'; park: ParkMeters; batch: PreparedBatch } | { kind: 'drop'; reason: string };
@@ -247,7 +251,7 @@ class IngestWorker {
           'this mqtt.js version has no _sendPacket: cannot acknowledge after commit',
         );
       }
-      const link: Link = { client, clientId, epoch: 0, subscribed: false };
+      const link: Link = { client, clientId, epoch: 0, subscribed: false, lastProblem: undefined };
       this.links.push(link);
       client.handleMessage = (packet, callback) => this.onMessage(link, packet, callback);
       ready.push(
@@ -260,6 +264,8 @@ class IngestWorker {
           };
           client.on('connect', () => {
             link.epoch += 1;
+            if (link.lastProblem !== undefined) this.log(`mqtt: ${clientId} connected again`);
+            link.lastProblem = undefined;
             client.subscribe(subscription, { qos: 1 }, (error, granted) => {
               const refused = granted?.some((g) => g.qos !== 0 && g.qos !== 1);
               if (error || refused) {
@@ -277,12 +283,18 @@ class IngestWorker {
             });
           });
           client.on('error', (error) => {
-            this.noteError(`mqtt: ${clientId}: ${message(error)}`);
+            const line = `mqtt: ${clientId}: ${message(error)}`;
+            this.counters.errors += 1;
+            this.counters.lastError = line;
+            if (line !== link.lastProblem) this.log(line);
+            link.lastProblem = line;
             fail(message(error));
           });
           client.on('close', () => {
-            if (first) fail('connection closed before it was established');
-            else if (!this.stopping) this.log(`mqtt: ${clientId} disconnected; reconnecting`);
+            if (first) return fail('connection closed before it was established');
+            if (this.stopping || link.lastProblem !== undefined) return;
+            link.lastProblem = `mqtt: ${clientId} disconnected`;
+            this.log(`${link.lastProblem}; reconnecting (unacknowledged messages will be re-delivered)`);
           });
         }),
       );
@@ -574,6 +586,12 @@ class IngestWorker {
   /** After the commit: acknowledge in arrival order, count, tell the gateways. */
   private finish(items: Pending[]): void {
     const counters = this.counters;
+    const committed = items.filter((i) => i.done && i.result);
+    if (committed.length > 0)
+      this.options.onCommit?.({
+        messages: committed.length,
+        readings: committed.reduce((n, i) => n + i.result!.received, 0),
+      });
     for (const item of items) {
       if (!item.done) continue; // abandoned at shutdown: unacknowledged, re-delivered later
       const prepared = item.prepared!;
