@@ -22,6 +22,8 @@ export interface Config {
   mqttWorkers: number;
   /** Use an MQTT 5 shared subscription (`$share/lingtan-ingest/…`), so that several workers split the messages. */
   mqttShared: boolean;
+  /** Log every HTTP request (LINGTAN_LOG_REQUESTS=1); errors are always logged. */
+  logRequests: boolean;
 }
 
 function port(value: string | undefined, fallback: number, name: string): number {
@@ -62,5 +64,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     mqttWorkers: positiveInteger(env.LINGTAN_MQTT_CONNECTIONS, 8, 'LINGTAN_MQTT_CONNECTIONS'),
     // The embedded broker (aedes) has no shared subscriptions; an external one is assumed to speak MQTT 5.
     mqttShared: flag(env.LINGTAN_MQTT_SHARED, Boolean(env.MQTT_URL), 'LINGTAN_MQTT_SHARED'),
+    logRequests: env.LINGTAN_LOG_REQUESTS === '1' || env.LINGTAN_LOG_REQUESTS === 'true',
   });
 }

@@ -4,8 +4,9 @@ import path from 'node:path';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
-import { listParks } from '../modules/registry/index.ts';
-import { buildDemo } from '../modules/demo/index.ts';
+import { findPark, listParks } from '../modules/registry/index.ts';
+import { buildDemo, DEMO_PARK_ID } from '../modules/demo/index.ts';
+import { demoLoginLines, ensureDemoUsers } from './demo-users.ts';
 import { buildApp } from './app.ts';
 import { startEmbeddedBroker } from './mqtt/broker.ts';
 import { gatewayCheck, gatewayLogin } from './mqtt/gateways.ts';
@@ -37,10 +38,25 @@ export async function serve(
     });
     process.stderr.write(`${r.summary}\n`);
   }
+  const demoLogins =
+    options.withDemo && (await findPark(db.pool, DEMO_PARK_ID))
+      ? await ensureDemoUsers(db.pool, DEMO_PARK_ID)
+      : undefined;
   const mqtt = await startMqtt(config, db.pool);
-  const app = await buildApp({ pool: db.pool });
+  const app = await buildApp({
+    pool: db.pool,
+    uploadDir: path.join(config.home, 'uploads'),
+    metrics: () => ({ ...mqtt.stats() }),
+    logger: config.logRequests,
+  });
   await app.listen({ host: config.host, port: config.port });
-  process.stderr.write(`Lingtan is serving on http://${config.host}:${config.port}/\n`);
+  const url = `http://${config.host}:${config.port}/`;
+  process.stderr.write(`Lingtan is serving on ${url}\n`);
+  if (demoLogins) process.stderr.write(`${demoLoginLines(url, demoLogins).join('\n')}\n`);
+  else
+    process.stderr.write(
+      `API docs: ${url}docs — create a log-in with \`lingtan user add <name> --role park_admin\`\n`,
+    );
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
