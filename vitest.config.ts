@@ -25,7 +25,7 @@ const integration = (name: string, target: 'embedded' | 'system') => ({
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'], testTimeout: 60_000 } },
       integration('embedded', 'embedded'),
       ...(process.env.DATABASE_URL ? [integration('system', 'system')] : []),
       ...(hasChromium

@@ -212,7 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const hasWeb = fs.existsSync(path.join(webRoot, 'index.html'));
   if (hasWeb)
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: true, index: 'index.html' });
   app.setNotFoundHandler((req, reply) => {
     if (req.method !== 'GET' || req.url.startsWith('/api/') || req.url.startsWith('/docs')) {
       return reply

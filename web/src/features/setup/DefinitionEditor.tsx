@@ -1,0 +1,190 @@
+/** The park definition file: load it, edit it (or pick a file), apply it; show the summary or the errors by line. */
+import { useEffect, useRef, useState } from 'react';
+import type { ApiError } from '../../../../src/server/api-types.ts';
+import { ApiFailure } from '../../api/client.ts';
+import { getDefinition, putDefinition, type ApplyCounts, type ApplySummary } from '../../api/setup.ts';
+import { Card, ErrorMessage, Loading } from '../../components/ui.tsx';
+import { formatCount } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { usePark } from '../../shell/park-context.tsx';
+
+type Issue = NonNullable<ApiError['issues']>[number];
+
+type Outcome =
+  | { kind: 'none' }
+  | { kind: 'applied'; summary: ApplySummary }
+  | { kind: 'issues'; message: string; issues: Issue[] }
+  | { kind: 'error'; error: unknown };
+
+export function DefinitionEditor() {
+  const { t } = useI18n();
+  const { park } = usePark();
+  const [text, setText] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>({ kind: 'none' });
+  const area = useRef<HTMLTextAreaElement>(null);
+
+  const load = () => {
+    setLoadError(null);
+    getDefinition(park.id)
+      .then(setText)
+      .catch((e: unknown) => setLoadError(e));
+  };
+  useEffect(load, [park.id]);
+
+  const apply = async () => {
+    if (text === null) return;
+    setBusy(true);
+    setOutcome({ kind: 'none' });
+    try {
+      setOutcome({ kind: 'applied', summary: await putDefinition(park.id, text) });
+    } catch (e) {
+      if (e instanceof ApiFailure && e.body?.issues?.length) {
+        setOutcome({ kind: 'issues', message: e.body.message, issues: e.body.issues });
+      } else if (e instanceof ApiFailure && e.status === 400 && e.body) {
+        setOutcome({ kind: 'issues', message: e.body.message, issues: [] });
+      } else setOutcome({ kind: 'error', error: e });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** Puts the caret on a line of the text area, so an error's line is one click away. */
+  const goToLine = (line: number) => {
+    const el = area.current;
+    if (!el || text === null) return;
+    const lines = text.split('\n');
+    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+    const end = start + (lines[line - 1]?.length ?? 0);
+    el.focus();
+    el.setSelectionRange(start, end);
+    const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 18;
+    el.scrollTop = Math.max(0, (line - 5) * lineHeight);
+  };
+
+  const pickFile = (file: File | undefined) => {
+    if (!file) return;
+    void file.text().then((content) => {
+      setText(content);
+      setOutcome({ kind: 'none' });
+    });
+  };
+
+  return (
+    <Card
+      title={t('definition.editor')}
+      actions={
+        <>
+          <label className="btn btn-small file-btn">
+            {t('definition.load')}
+            <input
+              type="file"
+              accept=".yaml,.yml,.json,text/yaml,application/json"
+              onChange={(e) => pickFile(e.target.files?.[0])}
+              data-testid="definition-file"
+            />
+          </label>
+          <button type="button" className="btn btn-small" onClick={load}>
+            {t('definition.reload')}
+          </button>
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            onClick={() => void apply()}
+            disabled={busy || text === null}
+            data-testid="definition-apply"
+          >
+            {busy ? t('definition.applying') : t('definition.apply')}
+          </button>
+        </>
+      }
+    >
+      <p className="help">{t('definition.help')}</p>
+      {loadError ? <ErrorMessage error={loadError} onRetry={load} /> : null}
+      {outcome.kind === 'issues' ? (
+        <div className="error-box error-issues" role="alert" data-testid="definition-errors">
+          <div>
+            <strong>
+              {t('definition.errors', { count: formatCount(Math.max(1, outcome.issues.length)) })}
+            </strong>
+            {outcome.issues.length === 0 ? <div>{outcome.message}</div> : null}
+            <ul className="issue-list">
+              {outcome.issues.map((issue, i) => (
+                <li key={i} data-testid="definition-issue">
+                  {issue.line !== undefined ? (
+                    <button type="button" className="link-btn mono" onClick={() => goToLine(issue.line ?? 1)}>
+                      {t('definition.line', { line: issue.line })}
+                    </button>
+                  ) : null}
+                  {issue.field ? <code className="issue-field">{issue.field}</code> : null}
+                  <span>{issue.reason}</span>
+                  {issue.file ? <span className="muted small"> ({issue.file})</span> : null}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      ) : null}
+      {outcome.kind === 'error' ? <ErrorMessage error={outcome.error} /> : null}
+      {outcome.kind === 'applied' ? <Summary summary={outcome.summary} /> : null}
+      {text === null && !loadError ? (
+        <Loading />
+      ) : (
+        <textarea
+          ref={area}
+          className="code-editor"
+          spellCheck={false}
+          value={text ?? ''}
+          onChange={(e) => setText(e.target.value)}
+          aria-label={t('definition.editor')}
+          data-testid="definition-text"
+        />
+      )}
+    </Card>
+  );
+}
+
+function Summary({ summary }: { summary: ApplySummary }) {
+  const { t } = useI18n();
+  const sections: ['organisations' | 'sites' | 'meters', ApplyCounts][] = [
+    ['organisations', summary.organisations],
+    ['sites', summary.sites],
+    ['meters', summary.meters],
+  ];
+  return (
+    <div className="success-box" data-testid="definition-summary">
+      <strong>{t('definition.applied')}</strong>
+      <table className="table table-compact">
+        <thead>
+          <tr>
+            <th>{t('definition.summary.section')}</th>
+            <th className="num">{t('definition.summary.inserted')}</th>
+            <th className="num">{t('definition.summary.updated')}</th>
+            <th className="num">{t('definition.summary.archived')}</th>
+            <th className="num">{t('definition.summary.unchanged')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sections.map(([key, c]) => (
+            <tr key={key}>
+              <td>{t(`definition.summary.${key}`)}</td>
+              <td className="num">{formatCount(c.inserted)}</td>
+              <td className="num">{formatCount(c.updated)}</td>
+              <td className="num">{formatCount(c.archived)}</td>
+              <td className="num">{formatCount(c.unchanged)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {summary.metersToRederive.length > 0 ? (
+        <p className="small">{t('definition.rederive', { meters: summary.metersToRederive.join(', ') })}</p>
+      ) : null}
+      {summary.metersWithoutCapacity.length > 0 ? (
+        <p className="small muted">
+          {t('definition.withoutCapacity', { meters: summary.metersWithoutCapacity.join(', ') })}
+        </p>
+      ) : null}
+    </div>
+  );
+}

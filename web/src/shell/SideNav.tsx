@@ -1,0 +1,77 @@
+/** The left navigation; entries depend on the role (enterprise users see their organisation, admins the set-up). */
+import type { ReactNode } from 'react';
+import { useI18n, type MessageKey } from '../i18n/index.tsx';
+import { formatDay } from '../period.ts';
+import { usePark } from './park-context.tsx';
+
+export type PageKey = 'overview' | 'flow' | 'organisations' | 'meters' | 'quality' | 'setup';
+
+const ICONS: Readonly<Record<PageKey, ReactNode>> = {
+  overview: <path d="M3 13h7V3H3zm0 8h7v-6H3zm11 0h7V11h-7zm0-18v6h7V3z" />,
+  flow: (
+    <path d="M3 5h6c4 0 4 6 8 6h4M3 19h6c4 0 4-8 8-8" fill="none" stroke="currentColor" strokeWidth="2" />
+  ),
+  organisations: <path d="M4 21V8l6-4v4l6-4v17zm4-3h2v-3H8zm6 0h2v-3h-2zM8 13h2v-2H8zm6 0h2v-2h-2z" />,
+  meters: (
+    <path d="M12 4a9 9 0 0 0-9 9c0 2 .7 3.9 1.8 5.4h14.4A9 9 0 0 0 12 4zm0 10.5a1.5 1.5 0 0 1-1.2-2.4L15 8l-2 4.8a1.5 1.5 0 0 1-1 1.7z" />
+  ),
+  quality: (
+    <path d="M12 2 3 6v6c0 5 4 9 9 10 5-1 9-5 9-10V6zm-1.2 14L7 12.2l1.4-1.4 2.4 2.4 4.8-4.8L17 9.8z" />
+  ),
+  setup: (
+    <path d="M19.4 13a7.6 7.6 0 0 0 0-2l2-1.6-2-3.4-2.4 1a7 7 0 0 0-1.7-1L15 3.5h-4l-.4 2.5a7 7 0 0 0-1.7 1l-2.4-1-2 3.4L6.6 11a7.6 7.6 0 0 0 0 2l-2 1.6 2 3.4 2.4-1c.5.4 1.1.8 1.7 1l.4 2.5h4l.4-2.5c.6-.2 1.2-.6 1.7-1l2.4 1 2-3.4zM13 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7z" />
+  ),
+};
+
+export function SideNav({
+  active,
+  open,
+  onNavigate,
+}: {
+  active: PageKey;
+  open: boolean;
+  onNavigate: () => void;
+}) {
+  const { t, locale } = useI18n();
+  const { scope, isAdmin, link, park } = usePark();
+  const items: { key: PageKey; label: MessageKey; to: string }[] = [
+    { key: 'overview', label: scope ? 'nav.overviewEnterprise' : 'nav.overview', to: link(['overview']) },
+    { key: 'flow', label: 'nav.flow', to: link(['flow']) },
+    scope
+      ? { key: 'organisations', label: 'nav.myOrganisation', to: link(['organisations', scope]) }
+      : { key: 'organisations', label: 'nav.organisations', to: link(['organisations']) },
+    { key: 'meters', label: 'nav.meters', to: link(['meters']) },
+    { key: 'quality', label: 'nav.quality', to: link(['quality']) },
+  ];
+  if (isAdmin) items.push({ key: 'setup', label: 'nav.setup', to: link(['setup']) });
+  return (
+    <nav className={`sidenav ${open ? 'sidenav-open' : ''}`} aria-label={t('nav.main')}>
+      <ul>
+        {items.map((item) => (
+          <li key={item.key}>
+            <a
+              href={item.to}
+              className={item.key === active ? 'nav-link nav-active' : 'nav-link'}
+              aria-current={item.key === active ? 'page' : undefined}
+              data-testid={`nav-${item.key}`}
+              onClick={onNavigate}
+            >
+              <svg viewBox="0 0 24 24" className="nav-icon" aria-hidden="true" fill="currentColor">
+                {ICONS[item.key]}
+              </svg>
+              <span>{t(item.label)}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      <div className="sidenav-foot">
+        <div className="sidenav-park">{park.name}</div>
+        {park.latestDay ? (
+          <div className="muted" data-testid="data-until">
+            {t('park.dataUntil', { day: formatDay(park.latestDay, locale) })}
+          </div>
+        ) : null}
+      </div>
+    </nav>
+  );
+}
