@@ -245,6 +245,27 @@ export interface ImportJob {
   error: string | null;
 }
 
+/** Counts of one kind of thing after applying a park definition. */
+export interface ApplyCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  archived: number;
+}
+
+/** The answer to applying a park definition file. */
+export interface ApplySummaryView {
+  parkId: string;
+  park: 'created' | 'updated' | 'unchanged';
+  organisations: ApplyCounts;
+  sites: ApplyCounts;
+  meters: ApplyCounts;
+  /** Meters whose history was derived again because their settings changed. */
+  metersToRederive: string[];
+  /** Meters without a capacity: no spike detection for them. */
+  metersWithoutCapacity: string[];
+}
+
 export interface GatewayView {
   id: string;
   name: string;

@@ -9,9 +9,11 @@ import {
   exportPark,
   exportParkDefinition,
   findPark,
+  listMetersById,
   parseParkDefinition,
 } from '../../modules/registry/index.ts';
 import { parseReadingsCsv, rederiveMeters, type ReadingRecord } from '../../modules/telemetry/index.ts';
+import type { ApplySummaryView } from '../api-types.ts';
 import { requireUser } from '../auth.ts';
 import { ParkParams, type RouteContext } from './context.ts';
 
@@ -230,6 +232,7 @@ async function applyDefinition(
   actor: string,
 ) {
   const summary = await applyParkDefinition(ctx.pool, def);
+  const rederived = (await listMetersById(ctx.pool, summary.metersToRederive)).map((m) => m.code);
   if (summary.metersToRederive.length > 0) await rederiveMeters(ctx.pool, summary.metersToRederive);
   ctx.cache.invalidate(def.park.id);
   await recordAudit(ctx.pool, {
@@ -242,10 +245,11 @@ async function applyDefinition(
       organisations: summary.organisations,
       sites: summary.sites,
       meters: summary.meters,
-      rederived: summary.metersToRederive.length,
+      rederived: rederived.length,
     },
   });
-  return summary;
+  const view: ApplySummaryView = { ...summary, metersToRederive: rederived };
+  return view;
 }
 
 function isStream(body: unknown): body is Readable {

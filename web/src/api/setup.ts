@@ -1,5 +1,7 @@
 /** Park set-up (park_admin only; the server enforces): definition file, users, gateways, audit log. */
 import type {
+  ApplyCounts,
+  ApplySummaryView,
   AuditEvent,
   GatewayCreated,
   GatewayView,
@@ -8,22 +10,9 @@ import type {
 } from '../../../src/server/api-types.ts';
 import { apiGet, parkPath, query, request, requestText } from './client.ts';
 
-export interface ApplyCounts {
-  inserted: number;
-  updated: number;
-  archived: number;
-  unchanged: number;
-}
-
 /** The answer of PUT /definition. */
-export interface ApplySummary {
-  park: string;
-  organisations: ApplyCounts;
-  sites: ApplyCounts;
-  meters: ApplyCounts;
-  metersToRederive: string[];
-  metersWithoutCapacity: string[];
-}
+export type ApplySummary = ApplySummaryView;
+export type { ApplyCounts };
 
 export const getDefinition = (park: string) => requestText('GET', parkPath(park, '/definition'));
 

@@ -169,7 +169,7 @@ function Summary({ summary }: { summary: ApplySummary }) {
           {sections.map(([key, c]) => (
             <tr key={key}>
               <td>{t(`definition.summary.${key}`)}</td>
-              <td className="num">{formatCount(c.inserted)}</td>
+              <td className="num">{formatCount(c.created)}</td>
               <td className="num">{formatCount(c.updated)}</td>
               <td className="num">{formatCount(c.archived)}</td>
               <td className="num">{formatCount(c.unchanged)}</td>
