@@ -66,18 +66,22 @@ export async function open(page: Page, baseUrl: string, hash: string): Promise<v
   await settle(page);
 }
 
-/** Waits for data: no spinner, no stale (reloading) section. */
+/**
+ * Waits for data and drawings: no spinner, no stale (reloading) section, and every chart has painted its last frame
+ * (EChart sets `data-ready` on ECharts' 'finished' event; a Sankey's reveal, for instance, lasts longer than the
+ * other charts' 300 ms).
+ */
 export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.waitForFunction(
-    `document.querySelectorAll('[data-testid="loading"], .stale').length === 0`,
+    `document.querySelectorAll('[data-testid="loading"], .stale, .chart[data-ready="false"]').length === 0`,
     undefined,
     {
       timeout: 30_000,
     },
   );
-  // ECharts animates for 300 ms.
-  await page.waitForTimeout(500);
+  // A frame for whatever the last render changed.
+  await page.waitForTimeout(200);
 }
 
 /** A PNG of the page (the whole page unless `fullPage` is false: long tables need only their top). */

@@ -3,6 +3,7 @@ import {
   commonScale,
   formatChange,
   formatDate,
+  formatFactor,
   formatNumber,
   formatPercent,
   formatQuantity,
@@ -12,6 +13,15 @@ import {
 } from './format.ts';
 
 describe('numbers', () => {
+  test('conversion factors keep four significant digits; small ones read as kgce', () => {
+    expect(formatFactor(0.0001229, 'tce/kWh')).toBe('0.1229 kgce/kWh');
+    expect(formatFactor(0.00133, 'tce/m3')).toBe('1.330 kgce/m³');
+    expect(formatFactor(0.7143, 'tce/t')).toBe('0.7143 tce/t');
+    expect(formatFactor(0.03412, 'tce/GJ')).toBe('0.03412 tce/GJ');
+    expect(formatFactor(1.429, 'tce/t')).toBe('1.429 tce/t');
+    expect(formatFactor(null, 'tce/t')).toBe('—');
+  });
+
   test('about four significant digits, thousands separators, missing is a dash', () => {
     expect(formatNumber(12_345.67)).toBe('12,346');
     expect(formatNumber(123.456)).toBe('123.5');

@@ -116,6 +116,26 @@ export function formatTce(value: number | null | undefined): string {
   return `${formatNumber(value)} tce`;
 }
 
+/**
+ * A conversion factor "tce/<unit>" with four significant digits and the unit printed (m3 → m³). Factors below 0.01
+ * tce per unit read as kgce, as GB/T 2589 tabulates them: 0.0001229 tce/kWh → "0.1229 kgce/kWh".
+ */
+export function formatFactor(value: number | null | undefined, unit: string): string {
+  if (!isNumber(value)) return MISSING;
+  const [numerator = '', ...rest] = unit.split('/');
+  const per = rest.length > 0 ? `/${displayUnit(rest.join('/'))}` : '';
+  const kg = numerator === 'tce' && value !== 0 && Math.abs(value) < 0.01;
+  const v = kg ? value * 1000 : value;
+  return `${formatNumber(v, significantFraction(v))} ${kg ? 'kgce' : displayUnit(numerator)}${per}`;
+}
+
+/** Fraction digits that keep four significant digits however small the value is (0.1229, 0.0001229). */
+function significantFraction(v: number): number {
+  if (v === 0) return 0;
+  const magnitude = Math.floor(Math.log10(Math.abs(v)));
+  return Math.max(0, Math.min(8, 3 - magnitude));
+}
+
 /** A share 0..1 as "98.7%". */
 export function formatPercent(share: number | null | undefined, fraction = 1): string {
   if (!isNumber(share)) return MISSING;

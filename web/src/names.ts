@@ -8,6 +8,12 @@ export const carrierName = (tx: Tx, carrier: string) => tx(`carrier.${carrier}`,
 export const roleName = (tx: Tx, role: string) => tx(`role.${role}`, role);
 export const technologyName = (tx: Tx, tech: string) => tx(`tech.${tech}`, tech);
 export const readingKindName = (tx: Tx, kind: string) => tx(`readingKind.${kind}`, kind);
+/**
+ * A conversion method's note in the current language: the API writes it in English; the dictionaries translate the
+ * notes of the methods they know (keyed by the versioned id, so a changed method is never shown with an old text).
+ */
+export const methodNote = (tx: Tx, method: { id: string; note: string }) =>
+  tx(`method.note.${method.id}`, method.note);
 export const flagName = (tx: Tx, flag: string) => tx(`meter.flag.${flag}`, flag);
 
 /** Carrier colours, shared by cards and charts: electricity keeps the theme green. */

@@ -79,7 +79,9 @@ export const en: Messages = {
   'kpi.coverage': 'coverage {coverage}',
   'kpi.estimated': 'estimated {value}',
   'kpi.quarantined': 'quarantined spikes {value} (not counted)',
-  'kpi.factor': 'factor {value} {unit}',
+  'kpi.factor': 'factor {factor}',
+  'kpi.notInTotal': 'not in the tce total',
+  'kpi.netExport': 'negative: more supplied to others than used',
   'kpi.method': 'Method: {id}',
   'kpi.noCarriers': 'No metered data in this period.',
 
@@ -92,6 +94,8 @@ export const en: Messages = {
   'overview.noAlarms': 'No alarms in this period.',
   'overview.allAlarms': 'Show all {count}',
   'overview.methodFootnote': 'Conversion method {id}: {note}',
+  'method.note.display-tce-gbt2589-2020-calorific@1':
+    "Display convention: tce from GB/T 2589-2020 coefficients, electricity at the calorific (当量) value 0.1229 kgce/kWh, natural gas 1.3300 kgce/m³; water, cooling and hydrogen have no coefficient and are left out of tce totals. The accounting module's method profiles will replace it.",
 
   'resolution.15m': '15 min',
   'resolution.hour': 'hour',
@@ -104,8 +108,8 @@ export const en: Messages = {
   'alarm.silent_meter': 'Meter {meter} silent since {since}',
   'alarm.silent_meter.never': 'Meter {meter} reported nothing in this period',
   'alarm.quarantined_spike': 'Meter {meter}: {count} spike(s) quarantined, not counted',
-  'alarm.rejected_records': 'Meter {meter}: {count} rejected record(s)',
-  'alarm.rejected_records.park': '{count} rejected record(s)',
+  'alarm.rejected_records': 'Meter {meter}: {count} rejected record(s) (all time)',
+  'alarm.rejected_records.park': '{count} record(s) naming no meter of the park rejected (all time)',
   'alarm.low_coverage': 'Meter {meter}: data coverage only {coverage}',
   'alarm.low_coverage.park': 'Data coverage only {coverage}',
   'alarm.organisation': ' ({organisation})',
@@ -148,6 +152,8 @@ export const en: Messages = {
   'ranking.colourNote': '▲ more energy (red: needs attention)　▼ less energy (green)',
   'ranking.periodsNote':
     'vs previous: the period of the same length just before ({previous}); vs last year: the same period a year earlier ({lastYear}).',
+  'ranking.noPrevious': 'vs previous is “—”: there is no data for the previous period ({period}).',
+  'ranking.noLastYear': 'vs last year is “—”: there is no data for the same period last year ({period}).',
 
   'org.title': 'Organisation',
   'org.back': 'Back to organisations',
@@ -196,7 +202,8 @@ export const en: Messages = {
   'meter.partial': 'Partly missing',
   'meter.coverage': 'Coverage',
   'meter.legendNote':
-    'Grey bands are missing data (never counted as zero); pale or dashed is estimated (a register spread over a gap); red pins are quarantined spikes (kept, never counted).',
+    'Grey bands are missing data (never counted as zero); pale or dashed is estimated (a register spread over a gap); red pins and pale red bands are quarantined spikes (kept, never counted).',
+  'meter.spikeLabel': 'quarantined {value}',
   'meter.tooBig': 'Too many points at this resolution: choose a coarser resolution or a shorter period.',
   'meter.revisions': 'Revisions',
   'meter.revisionsEmpty': 'No revisions.',

@@ -80,7 +80,9 @@ export const zhCN = {
   'kpi.coverage': '完整率 {coverage}',
   'kpi.estimated': '其中估算 {value}',
   'kpi.quarantined': '隔离尖峰 {value}（未计入）',
-  'kpi.factor': '折标系数 {value} {unit}',
+  'kpi.factor': '折标系数 {factor}',
+  'kpi.notInTotal': '不计入综合能耗',
+  'kpi.netExport': '负值：外供多于自用',
   'kpi.method': '方法：{id}',
   'kpi.noCarriers': '本期没有计量数据。',
 
@@ -93,6 +95,8 @@ export const zhCN = {
   'overview.noAlarms': '本期无告警。',
   'overview.allAlarms': '显示全部 {count} 条',
   'overview.methodFootnote': '折标方法 {id}：{note}',
+  'method.note.display-tce-gbt2589-2020-calorific@1':
+    '展示口径：按 GB/T 2589-2020 折标系数折算为 tce，电力按当量值 0.1229 kgce/kWh、天然气按 1.3300 kgce/m³ 折算；水、冷量和氢气没有折标系数，不计入 tce 合计。核算模块的方法配置将取代此口径。',
 
   'resolution.15m': '15 分钟',
   'resolution.hour': '小时',
@@ -105,8 +109,8 @@ export const zhCN = {
   'alarm.silent_meter': '计量点 {meter} 自 {since} 起无数据上报',
   'alarm.silent_meter.never': '计量点 {meter} 本期无数据上报',
   'alarm.quarantined_spike': '计量点 {meter} 有 {count} 个异常尖峰已隔离，未计入用能',
-  'alarm.rejected_records': '计量点 {meter} 有 {count} 条记录被拒收',
-  'alarm.rejected_records.park': '共有 {count} 条记录被拒收',
+  'alarm.rejected_records': '计量点 {meter} 累计有 {count} 条记录被拒收',
+  'alarm.rejected_records.park': '累计有 {count} 条记录未对应本园区的计量点，被拒收',
   'alarm.low_coverage': '计量点 {meter} 数据完整率仅 {coverage}',
   'alarm.low_coverage.park': '数据完整率仅 {coverage}',
   'alarm.organisation': '（{organisation}）',
@@ -148,6 +152,8 @@ export const zhCN = {
   'ranking.empty': '本期没有企业数据。',
   'ranking.colourNote': '▲ 能耗上升（红色，需关注）　▼ 能耗下降（绿色）',
   'ranking.periodsNote': '环比：与前一个等长周期（{previous}）比较；同比：与上年同期（{lastYear}）比较。',
+  'ranking.noPrevious': '环比为“—”：上期（{period}）没有数据。',
+  'ranking.noLastYear': '同比为“—”：上年同期（{period}）没有数据。',
 
   'org.title': '企业详情',
   'org.back': '返回企业列表',
@@ -196,7 +202,8 @@ export const zhCN = {
   'meter.partial': '部分缺数',
   'meter.coverage': '完整率',
   'meter.legendNote':
-    '灰色区域为缺数（不计为 0）；浅色/虚线为估算值（累计表跨缺数区间均摊）；红色标记为被隔离的异常尖峰（保留但不计入）。',
+    '灰色区域为缺数（不计为 0）；浅色/虚线为估算值（累计表跨缺数区间均摊）；红色标记与浅红区域为被隔离的异常尖峰（保留但不计入）。',
+  'meter.spikeLabel': '隔离 {value}',
   'meter.tooBig': '该统计期在此分辨率下数据点过多，请选择更粗的分辨率或更短的统计期。',
   'meter.revisions': '数据修订',
   'meter.revisionsEmpty': '无修订记录。',

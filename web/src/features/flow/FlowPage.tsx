@@ -6,7 +6,7 @@ import { useApi } from '../../api/use-api.ts';
 import { esc } from '../../charts/axis.ts';
 import { EChart } from '../../charts/EChart.tsx';
 import '../../charts/sankey.ts';
-import type { ChartOption } from '../../charts/echarts.ts';
+import { CHART_FONT, type ChartOption } from '../../charts/echarts.ts';
 import { Card, Empty, ErrorMessage, Loading, PageHeader } from '../../components/ui.tsx';
 import { formatQuantity, formatTce } from '../../format.ts';
 import { useI18n, type I18n } from '../../i18n/index.tsx';
@@ -53,7 +53,7 @@ export default function FlowPage() {
   const data = flow.data;
   const option = useMemo(() => (data ? sankeyOption(data, tx) : null), [data, tx]);
   const names = useMemo(() => new Map(data?.nodes.map((n) => [n.id, flowNodeName(tx, n)]) ?? []), [data, tx]);
-  const height = data ? Math.max(480, maxColumn(data) * 34 + 40) : 480;
+  const height = useMemo(() => (data ? sankeyHeight(data) : 480), [data]);
 
   return (
     <>
@@ -108,14 +108,28 @@ export default function FlowPage() {
   );
 }
 
+/** Vertical gap between two nodes of a column: room for one label line even when both nodes are hair-thin. */
+const NODE_GAP = 18;
+/** Label style of every node; the right margin is measured with it. */
+const LABEL_FONT_SIZE = 12;
+const LABEL_DISTANCE = 5;
+
+/** The links drawn (tce > 0) and the nodes they use: the chart's height and margins are measured on these. */
+function drawnGraph(data: FlowResponse): { nodes: FlowNode[]; links: FlowResponse['links'] } {
+  const links = data.links.filter((l) => l.tce > 0);
+  const used = new Set(links.flatMap((l) => [l.source, l.target]));
+  return { nodes: data.nodes.filter((n) => used.has(n.id)), links };
+}
+
 /**
- * The most nodes in one Sankey column, to size the chart: ECharts puts every sink (organisations, exports) in the
- * last column and the other nodes by their depth.
+ * The Sankey's columns as ECharts lays them out (nodeAlign 'justify'): a node's column is its longest path from a
+ * source, and every sink (organisations, exports, storage, unmetered) goes to the last column.
  */
-function maxColumn(data: FlowResponse): number {
-  const outgoing = new Set(data.links.map((l) => l.source));
+function columns(data: FlowResponse): { sinks: string[]; sizes: number[] } {
+  const { nodes, links } = drawnGraph(data);
+  const outgoing = new Set(links.map((l) => l.source));
   const incoming = new Map<string, string[]>();
-  for (const l of data.links) incoming.set(l.target, [...(incoming.get(l.target) ?? []), l.source]);
+  for (const l of links) incoming.set(l.target, [...(incoming.get(l.target) ?? []), l.source]);
   const depth = new Map<string, number>();
   const depthOf = (id: string, seen: Set<string>): number => {
     const known = depth.get(id);
@@ -127,22 +141,52 @@ function maxColumn(data: FlowResponse): number {
     return d;
   };
   const counts = new Map<number, number>();
-  let sinks = 0;
-  for (const n of data.nodes) {
+  const sinks: string[] = [];
+  for (const n of nodes) {
     if (!outgoing.has(n.id)) {
-      sinks += 1;
+      sinks.push(n.id);
       continue;
     }
     const d = depthOf(n.id, new Set());
     counts.set(d, (counts.get(d) ?? 0) + 1);
   }
-  return Math.max(1, sinks, ...counts.values());
+  return { sinks, sizes: [...counts.values(), sinks.length] };
 }
 
+/**
+ * The chart's height from its fullest column (21 organisations and a few sinks more in the demo park): every node
+ * gets a label line plus the gap, and about as much again is left for the link widths.
+ */
+function sankeyHeight(data: FlowResponse): number {
+  const most = Math.max(1, ...columns(data).sizes);
+  return Math.max(480, most * (NODE_GAP + 22) + 40);
+}
+
+let measureContext: CanvasRenderingContext2D | null | undefined;
+/** Width of a label in the chart's font (canvas measureText); a CJK-aware estimate where there is no canvas. */
+function labelWidth(text: string): number {
+  if (measureContext === undefined) measureContext = document.createElement('canvas').getContext('2d');
+  if (measureContext) {
+    measureContext.font = `${LABEL_FONT_SIZE}px ${CHART_FONT}`;
+    return Math.ceil(measureContext.measureText(text).width);
+  }
+  return [...text].reduce(
+    (w, c) => w + (c.charCodeAt(0) > 0x2e80 ? LABEL_FONT_SIZE : LABEL_FONT_SIZE * 0.6),
+    0,
+  );
+}
+
+/** The longest label the last column may show in full; longer ones are cut with "…" (the tooltip has the name). */
+const MAX_LABEL_WIDTH = 320;
+
 function sankeyOption(data: FlowResponse, tx: I18n['tx']): ChartOption {
-  const used = new Set(data.links.flatMap((l) => [l.source, l.target]));
-  const nodes = data.nodes.filter((n) => used.has(n.id));
+  const { nodes, links } = drawnGraph(data);
   const display = new Map(nodes.map((n) => [n.id, flowNodeName(tx, n)]));
+  // The last column's labels stand right of their nodes, outside the Sankey: the right margin is the longest of them.
+  const lastLabels = Math.min(
+    MAX_LABEL_WIDTH,
+    Math.max(0, ...columns(data).sinks.map((id) => labelWidth(display.get(id) ?? id))),
+  );
   const linkByKey = new Map(data.links.map((l) => [`${l.source}>${l.target}`, l]));
   const nodeTce = new Map<string, { in: number; out: number }>();
   for (const l of data.links) {
@@ -185,26 +229,32 @@ function sankeyOption(data: FlowResponse, tx: I18n['tx']): ChartOption {
       {
         type: 'sankey',
         left: 8,
-        right: 250,
+        right: lastLabels + LABEL_DISTANCE + 12,
         top: 12,
         bottom: 12,
         nodeWidth: 14,
-        nodeGap: 16,
+        nodeGap: NODE_GAP,
         layoutIterations: 64,
         draggable: false,
+        // No reveal: ECharts draws a Sankey first through a clip rectangle that grows from left to right over the
+        // series' own animationDuration (1 s, linear — the chart-wide 300 ms does not apply to it); a screenshot or
+        // a reader at that moment sees the right part of the chart cut off.
+        animation: false,
         emphasis: { focus: 'adjacency' },
         label: {
           color: '#26352d',
-          fontSize: 12,
-          width: 240,
+          fontSize: LABEL_FONT_SIZE,
+          distance: LABEL_DISTANCE,
+          width: MAX_LABEL_WIDTH,
           overflow: 'truncate',
+          // A white halo keeps a label readable where it lies over links.
+          textBorderColor: 'rgba(255, 255, 255, 0.9)',
+          textBorderWidth: 3,
           formatter: (p: { name: string }) => display.get(p.name) ?? p.name,
         },
         lineStyle: { color: 'source', opacity: 0.32, curveness: 0.5 },
         data: nodes.map((n, i) => ({ name: n.id, itemStyle: { color: nodeColour(n, i), borderWidth: 0 } })),
-        links: data.links
-          .filter((l) => l.tce > 0)
-          .map((l) => ({ source: l.source, target: l.target, value: l.tce })),
+        links: links.map((l) => ({ source: l.source, target: l.target, value: l.tce })),
       },
     ],
   };

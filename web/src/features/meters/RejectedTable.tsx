@@ -36,7 +36,12 @@ export function RejectedTable({
               </td>
               {showMeter ? (
                 <td className="mono small">
-                  {r.meterCode ? <a href={link(['meters', r.meterCode])}>{r.meterCode}</a> : '—'}
+                  {/* A record rejected for its meter names none of the park's: no page to link to. */}
+                  {r.meterCode && r.field !== 'meter' ? (
+                    <a href={link(['meters', r.meterCode])}>{r.meterCode}</a>
+                  ) : (
+                    (r.meterCode ?? '—')
+                  )}
                 </td>
               ) : null}
               <td className="small">

@@ -21,6 +21,7 @@ import { carrierColour, flagName } from '../../names.ts';
 const ESTIMATED_COLOUR = '#9cc9b3';
 const SPIKE_COLOUR = '#c8553d';
 const MISSING_BAND = 'rgba(110, 122, 116, 0.2)';
+const SPIKE_BAND = 'rgba(200, 85, 61, 0.14)';
 
 export function SeriesChart({
   series,
@@ -79,12 +80,19 @@ function seriesOption(
 
   // Category indexes, not labels (labels repeat across days). A line breaks from the bucket before a gap to the one
   // after it, so its band covers those too; a single missing bar gets its own band.
-  const missingBands = runs(pts, (p) => p.status === 'missing' || p.quantity === null).map(
-    ([a, b]): [{ xAxis: number; itemStyle: { color: string } }, { xAxis: number }] => [
-      { xAxis: line ? Math.max(0, a - 1) : a, itemStyle: { color: MISSING_BAND } },
+  // A quarantined bucket has no counted quantity either, but it is not missing: its band is pale red, not grey.
+  const band =
+    (color: string) =>
+    ([a, b]: [number, number]): [{ xAxis: number; itemStyle: { color: string } }, { xAxis: number }] => [
+      { xAxis: line ? Math.max(0, a - 1) : a, itemStyle: { color } },
       { xAxis: line ? Math.min(pts.length - 1, b + 1) : b },
-    ],
-  );
+    ];
+  const bands = [
+    ...runs(pts, (p) => p.status !== 'quarantined' && (p.status === 'missing' || p.quantity === null)).map(
+      band(MISSING_BAND),
+    ),
+    ...runs(pts, (p) => p.status === 'quarantined').map(band(SPIKE_BAND)),
+  ];
   const spikes = pts
     .map((p, i) => ({ p, i }))
     .filter(({ p }) => p.quarantined > 0)
@@ -92,16 +100,27 @@ function seriesOption(
       name: labels[i] ?? '',
       // A quarantined bucket has no counted quantity: pin it at its neighbours' level.
       coord: [i, v(p) ?? v(pts[i - 1]) ?? v(pts[i + 1]) ?? 0],
-      value: formatNumber(p.quarantined * scale.factor),
+      value: formatQuantity(p.quarantined, s.unit),
       itemStyle: { color: SPIKE_COLOUR },
+      // The amount kept out of the totals, beside the pin (left of it in the right half of the chart).
+      label: { position: i > pts.length / 2 ? ('left' as const) : ('right' as const) },
     }));
 
   const markers = {
-    markArea: { silent: true, data: missingBands },
+    markArea: { silent: true, data: bands },
     markPoint: {
       symbol: 'pin',
-      symbolSize: 34,
-      label: { fontSize: 9, color: '#fff', formatter: '!' },
+      symbolSize: 30,
+      label: {
+        fontSize: 11,
+        fontWeight: 600,
+        color: SPIKE_COLOUR,
+        backgroundColor: 'rgba(255, 255, 255, 0.9)',
+        padding: [2, 4],
+        borderRadius: 3,
+        formatter: (p: { value?: unknown }) =>
+          t('meter.spikeLabel', { value: typeof p.value === 'string' ? p.value : '' }),
+      },
       data: spikes,
     },
   };

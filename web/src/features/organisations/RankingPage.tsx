@@ -66,6 +66,18 @@ export default function RankingPage() {
                     previous: formatPeriod(data.previousPeriod.label, locale),
                     lastYear: formatPeriod(data.lastYearPeriod.label, locale),
                   })}
+                  {rows.every((r) => r.previousTce === null) ? (
+                    <>
+                      <br />
+                      {t('ranking.noPrevious', { period: formatPeriod(data.previousPeriod.label, locale) })}
+                    </>
+                  ) : null}
+                  {rows.every((r) => r.lastYearTce === null) ? (
+                    <>
+                      <br />
+                      {t('ranking.noLastYear', { period: formatPeriod(data.lastYearPeriod.label, locale) })}
+                    </>
+                  ) : null}
                 </p>
                 <p className="footnote">{data.method.id}</p>
               </Card>
@@ -174,7 +186,8 @@ function barOption(rows: RankingResponse['rows']): ChartOption {
     },
     yAxis: {
       type: 'category',
-      data: top.map((r) => (r.name.length > 14 ? `${r.name.slice(0, 13)}…` : r.name)),
+      // Full names (the longest demo name has 16 characters); only a very long one is cut, the tooltip has it whole.
+      data: top.map((r) => (r.name.length > 24 ? `${r.name.slice(0, 23)}…` : r.name)),
       axisTick: { show: false },
       axisLine: { lineStyle: { color: GRID_COLOUR } },
       axisLabel: { color: '#3b4a42' },
@@ -182,7 +195,8 @@ function barOption(rows: RankingResponse['rows']): ChartOption {
     series: [
       {
         type: 'bar',
-        data: top.map((r) => r.tce),
+        // A negative total (an organisation that supplies more than it uses) is labelled left of its bar.
+        data: top.map((r) => (r.tce < 0 ? { value: r.tce, label: { position: 'left' as const } } : r.tce)),
         barMaxWidth: 18,
         itemStyle: { color: '#2f8f63', borderRadius: [0, 3, 3, 0] },
         label: {

@@ -56,6 +56,9 @@ export function AlarmList({
           <span className="alarm-text">
             {a.meter ? (
               <a href={link(['meters', a.meter])}>{alarmSentence(a, i18n, park.timezone)}</a>
+            ) : a.kind === 'rejected_records' ? (
+              // Records naming no meter of the park: the data-quality page lists them.
+              <a href={link(['quality'])}>{alarmSentence(a, i18n, park.timezone)}</a>
             ) : (
               alarmSentence(a, i18n, park.timezone)
             )}

@@ -1,9 +1,9 @@
 /** KPI cards of an overview: total tce, data completeness, alarms, and one card per carrier (physical unit and tce). */
 import type { OverviewResponse } from '../../../../src/server/api-types.ts';
 import { Empty, KpiCard } from '../../components/ui.tsx';
-import { formatCount, formatNumber, formatPercent, formatQuantity, formatTce } from '../../format.ts';
+import { formatCount, formatFactor, formatPercent, formatQuantity, formatTce } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { carrierColour, carrierName } from '../../names.ts';
+import { carrierColour, carrierName, methodNote } from '../../names.ts';
 
 const GOOD = '#1f8a5b';
 const FAIR = '#e2a534';
@@ -15,6 +15,7 @@ export const coverageColour = (share: number) => (share >= 0.98 ? GOOD : share >
 export function CarrierCards({ overview }: { overview: OverviewResponse }) {
   const { t, tx } = useI18n();
   const method = overview.method;
+  const note = methodNote(tx, method);
   const carriers = [...overview.carriers].sort((a, b) => (b.tce ?? -1) - (a.tce ?? -1));
   const errors = overview.alarms.filter((a) => a.severity === 'error').length;
   const warnings = overview.alarms.filter((a) => a.severity === 'warning').length;
@@ -26,7 +27,7 @@ export function CarrierCards({ overview }: { overview: OverviewResponse }) {
           label={t('kpi.totalTce')}
           value={formatTce(overview.totalTce)}
           sub={t('kpi.totalTceNote', { count: overview.carriers.filter((c) => c.tce !== null).length })}
-          footnote={<span title={method.note}>{t('kpi.method', { id: method.id })}</span>}
+          footnote={<span title={note}>{t('kpi.method', { id: method.id })}</span>}
           testId="kpi-total-tce"
         />
         <KpiCard
@@ -70,6 +71,12 @@ export function CarrierCards({ overview }: { overview: OverviewResponse }) {
                   </span>
                   <span className="sep">·</span>
                   <span>{t('kpi.coverage', { coverage: formatPercent(c.coverage) })}</span>
+                  {c.quantity < 0 ? (
+                    // More supplied to others (a meter in the role export) than used: the net is negative.
+                    <span className="kpi-flag" data-testid={`kpi-carrier-${c.carrier}-net-export`}>
+                      {t('kpi.netExport')}
+                    </span>
+                  ) : null}
                   {c.estimated > 0 ? (
                     <span className="kpi-flag">
                       {t('kpi.estimated', { value: formatQuantity(c.estimated, c.unit) })}
@@ -83,17 +90,13 @@ export function CarrierCards({ overview }: { overview: OverviewResponse }) {
                 </>
               }
               footnote={
-                <>
-                  {c.tceFactor ? (
-                    <div title={`${c.tceFactor.source} (${c.tceFactor.status})`}>
-                      {t('kpi.factor', {
-                        value: formatNumber(c.tceFactor.value, significantFraction(c.tceFactor.value)),
-                        unit: c.tceFactor.unit,
-                      })}
-                    </div>
-                  ) : null}
-                  <div title={method.note}>{method.id}</div>
-                </>
+                c.tceFactor ? (
+                  <div title={`${c.tceFactor.source} (${c.tceFactor.status}) · ${method.id}`}>
+                    {t('kpi.factor', { factor: formatFactor(c.tceFactor.value, c.tceFactor.unit) })}
+                  </div>
+                ) : (
+                  <div title={note}>{t('kpi.notInTotal')}</div>
+                )
               }
             />
           ))}
@@ -101,11 +104,4 @@ export function CarrierCards({ overview }: { overview: OverviewResponse }) {
       )}
     </>
   );
-}
-
-/** Conversion factors keep four significant digits however small they are (0.1229, 0.0001229). */
-function significantFraction(v: number): number {
-  if (v === 0) return 0;
-  const magnitude = Math.floor(Math.log10(Math.abs(v)));
-  return Math.max(0, Math.min(8, 3 - magnitude));
 }

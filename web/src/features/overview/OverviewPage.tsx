@@ -4,13 +4,14 @@ import { useApi } from '../../api/use-api.ts';
 import { Card, ErrorMessage, Loading, PageHeader } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { formatPeriod } from '../../period.ts';
+import { methodNote } from '../../names.ts';
 import { usePark } from '../../shell/park-context.tsx';
 import { AlarmList } from './AlarmList.tsx';
 import { CarrierCards } from './CarrierCards.tsx';
 import { TrendChart } from './TrendChart.tsx';
 
 export default function OverviewPage() {
-  const { t, locale } = useI18n();
+  const { t, tx, locale } = useI18n();
   const { park, period, scope, orgName } = usePark();
   const overview = useApi((signal) => getOverview(park.id, period, scope, signal), [park.id, period, scope]);
   const title = scope ? t('overview.titleEnterprise') : t('overview.title');
@@ -29,7 +30,10 @@ export default function OverviewPage() {
             </Card>
           </div>
           <p className="footnote" data-testid="method-footnote">
-            {t('overview.methodFootnote', { id: overview.data.method.id, note: overview.data.method.note })}
+            {t('overview.methodFootnote', {
+              id: overview.data.method.id,
+              note: methodNote(tx, overview.data.method),
+            })}
           </p>
         </div>
       ) : overview.state === 'loading' ? (
