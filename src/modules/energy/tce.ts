@@ -64,8 +64,9 @@ export const DISPLAY_METHOD: Readonly<MethodNote> = Object.freeze({
   id: 'display-tce-gbt2589-2020-calorific@1',
   note:
     'Display convention: tce from GB/T 2589-2020 coefficients, electricity at the calorific (当量) value ' +
-    '0.1229 kgce/kWh, natural gas 1.3300 kgce/m³; water, cooling and hydrogen have no coefficient and are left out ' +
-    "of tce totals. The accounting module's method profiles will replace it.",
+    '0.1229 kgce/kWh, natural gas 1.3300 kgce/m³; water, cooling and hydrogen have no coefficient, and fuels metered ' +
+    'by volume (diesel and gasoline in litres) would need a density: all are left out of tce totals. The accounting ' +
+    "module's method profiles will replace this convention.",
 });
 
 function isCarrier(carrier: string): carrier is Carrier {

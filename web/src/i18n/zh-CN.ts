@@ -96,7 +96,7 @@ export const zhCN = {
   'overview.allAlarms': '显示全部 {count} 条',
   'overview.methodFootnote': '折标方法 {id}：{note}',
   'method.note.display-tce-gbt2589-2020-calorific@1':
-    '展示口径：按 GB/T 2589-2020 折标系数折算为 tce，电力按当量值 0.1229 kgce/kWh、天然气按 1.3300 kgce/m³ 折算；水、冷量和氢气没有折标系数，不计入 tce 合计。核算模块的方法配置将取代此口径。',
+    '展示口径：按 GB/T 2589-2020 折标系数折算为 tce，电力按当量值 0.1229 kgce/kWh、天然气按 1.3300 kgce/m³ 折算；水、冷量和氢气没有折标系数，按体积计量的燃料（以升计的柴油、汽油）需密度才能折标，均不计入 tce 合计。核算模块的方法配置将取代此口径。',
 
   'resolution.15m': '15 分钟',
   'resolution.hour': '小时',
