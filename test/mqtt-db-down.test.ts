@@ -1,5 +1,5 @@
 /**
- * The database goes away under the MQTT worker, and then its connection to the broker drops: messages stay
+ * The external-broker path (a plain aedes standing in for Mosquitto): the database goes away under the MQTT worker, and then its connection to the broker drops: messages stay
  * unacknowledged (the broker keeps and re-delivers them), the worker logs, keeps running and retries, and once the
  * database is back everything is stored exactly once.
  */
@@ -8,15 +8,15 @@ import { connectAsync } from 'mqtt';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { applyParkDefinition } from '../src/modules/registry/index.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../src/server/mqtt/broker.ts';
 import { startMqttIngest, type MqttIngest } from '../src/server/mqtt/ingest-worker.ts';
 import { readingsTopic } from '../src/server/mqtt/payload.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
+import { startPlainBroker, type PlainBroker } from './helpers/mqtt-broker.ts';
 import { expectedByMeter, makeMessages, storedByMeter, until } from './helpers/mqtt.ts';
 import { NOW, smallPark } from './helpers/small-park.ts';
 
 let db: TestDatabase;
-let broker: EmbeddedBroker;
+let broker: PlainBroker;
 let worker: MqttIngest;
 const logLines: string[] = [];
 const database = { down: true };
@@ -53,18 +53,12 @@ function flakyPool(pool: pg.Pool): pg.Pool {
 beforeAll(async () => {
   db = await createTestDatabase();
   await applyParkDefinition(db.pool, smallPark());
-  broker = await startEmbeddedBroker({
-    host: '127.0.0.1',
-    port: 0,
-    authenticate: () => Promise.resolve({ parkId: 'p1', gatewayId: 'g1' }),
-    internalUsername: 'internal',
-    internalPassword: 'internal-secret',
-  });
+  broker = await startPlainBroker();
   worker = await startMqttIngest({
     url: `mqtt://127.0.0.1:${await startProxy(broker.port)}`,
     pool: flakyPool(db.pool),
-    username: 'internal',
-    password: 'internal-secret',
+    username: 'lingtan-ingest',
+    password: 'worker-secret',
     clientIdPrefix: 'db-down',
     resolveGateway: () => Promise.resolve({ ok: true, meters: null }),
     nowMs: () => NOW,

@@ -1,5 +1,4 @@
 /** `lingtan serve` / `lingtan start`: open the database, optionally build the demo park, listen, shut down cleanly. */
-import crypto from 'node:crypto';
 import path from 'node:path';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
@@ -8,9 +7,10 @@ import { findPark, listParks } from '../modules/registry/index.ts';
 import { buildDemo, DEMO_PARK_ID } from '../modules/demo/index.ts';
 import { demoLoginLines, ensureDemoUsers } from './demo-users.ts';
 import { buildApp } from './app.ts';
-import { startEmbeddedBroker } from './mqtt/broker.ts';
+import { startEmbeddedIngest } from './mqtt/embedded.ts';
 import { gatewayCheck, gatewayLogin } from './mqtt/gateways.ts';
-import { startMqttIngest, type MqttIngestStats } from './mqtt/ingest-worker.ts';
+import type { MqttIngestStats } from './mqtt/group-committer.ts';
+import { startMqttIngest } from './mqtt/ingest-worker.ts';
 
 export async function serve(
   config: Config,
@@ -77,10 +77,13 @@ export async function serve(
   process.on('SIGTERM', () => void shutdown());
 }
 
-/** MQTT ingestion as `serve` runs it: the worker, and the embedded broker unless MQTT_URL names another. */
+/** MQTT ingestion as `serve` runs it: the worker on MQTT_URL, or the embedded broker with ingestion in its hook. */
 export interface RunningMqtt {
   stats(): MqttIngestStats;
-  /** Stops taking messages; commits and acknowledges those already taken (gateways are disconnected first). */
+  /**
+   * Stops taking messages; commits and acknowledges those already taken. Embedded broker: refuses new log-ins and
+   * publications, lets the commits in progress finish and their PUBACKs go out, disconnects the gateways.
+   */
   stopIngest(): Promise<void>;
   /** Closes the embedded broker (after stopIngest). */
   close(): Promise<void>;
@@ -88,7 +91,8 @@ export interface RunningMqtt {
 
 /**
  * Starts MQTT ingestion: against MQTT_URL (shared subscription over MQTT 5 unless LINGTAN_MQTT_SHARED=false), or
- * else an embedded broker on LINGTAN_MQTT_PORT (a free port if it is taken) that gateways log in to with their token.
+ * else an embedded broker on LINGTAN_MQTT_PORT (a free port if it is taken) that gateways log in to with their token
+ * and that acknowledges a message only once it is committed.
  */
 export async function startMqtt(
   config: Config,
@@ -111,40 +115,22 @@ export async function startMqtt(
     );
     return { stats: () => worker.stats(), stopIngest: () => worker.stop(), close: () => Promise.resolve() };
   }
-  const internalUsername = 'lingtan-internal';
-  const internalPassword = crypto.randomBytes(24).toString('base64url');
-  const broker = await startEmbeddedBroker({
+  // No worker here: the broker commits each message in its publish hook, before it acknowledges it.
+  const ingest = await startEmbeddedIngest({
     host: config.host,
     port: config.mqttPort,
     fallbackToFreePort: true,
+    pool,
     authenticate: gatewayLogin(pool),
-    internalUsername,
-    internalPassword,
+    resolveGateway,
     log,
   });
-  if (broker.port !== config.mqttPort)
-    log(`MQTT: port ${config.mqttPort} is taken; the embedded broker listens on port ${broker.port} instead`);
-  try {
-    const worker = await startMqttIngest({
-      url: broker.url,
-      pool,
-      shared: false, // aedes has no shared subscriptions: one connection, many messages in flight on it
-      username: internalUsername,
-      password: internalPassword,
-      resolveGateway,
-      log,
-    });
-    log(`MQTT: embedded broker on mqtt://${config.host}:${broker.port} (gateways log in with their token)`);
-    return {
-      stats: () => worker.stats(),
-      async stopIngest() {
-        await broker.closeGateways();
-        await worker.stop();
-      },
-      close: () => broker.close(),
-    };
-  } catch (error) {
-    await broker.close();
-    throw error;
-  }
+  if (ingest.port !== config.mqttPort)
+    log(`MQTT: port ${config.mqttPort} is taken; the embedded broker listens on port ${ingest.port} instead`);
+  log(`MQTT: embedded broker on mqtt://${config.host}:${ingest.port} (gateways log in with their token)`);
+  return {
+    stats: () => ingest.stats(),
+    stopIngest: () => ingest.stop(),
+    close: () => ingest.close(),
+  };
 }

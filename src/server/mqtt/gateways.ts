@@ -1,8 +1,8 @@
-/** The access module's gateways as the MQTT broker and worker need them: login by token, check by topic. */
+/** The access module's gateways as MQTT ingestion needs them: login by token, check by topic. */
 import type pg from 'pg';
 import { findGateway, verifyGatewayToken } from '../../modules/access/index.ts';
 import type { GatewayIdentity } from './broker.ts';
-import type { GatewayCheck } from './ingest-worker.ts';
+import type { GatewayCheck } from './group-committer.ts';
 
 /** For the embedded broker: the gateway whose token is the password (the user name is checked by the broker). */
 export function gatewayLogin(
@@ -15,7 +15,7 @@ export function gatewayLogin(
   };
 }
 
-/** For the worker: whether the gateway named in a topic may write, and which meters (any broker). */
+/** For the group committer: whether the gateway named in a topic may write, and which meters (any broker). */
 export function gatewayCheck(pool: pg.Pool): (parkId: string, gatewayId: string) => Promise<GatewayCheck> {
   return async (parkId, gatewayId) => {
     const gw = await findGateway(pool, parkId, gatewayId);
