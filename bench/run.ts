@@ -1,23 +1,35 @@
 /**
- * `npm run bench`: ingest speed against raw COPY of the same rows into the same database, and the park-year summary
- * from rollups against the same answer computed by scanning the readings — on the embedded PostgreSQL and, when it
- * answers, the system PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
+ * `npm run bench`: figures and ratios measured side by side in one run, printed, and written to
+ * bench/out/results.json. Parts (all by default; choose with `--only a,b`):
+ *
+ * - `ingest`        library ingest and CSV import against raw COPY of the same rows into the same database
+ * - `summary`       the park-year summary from rollups against the same answer by scanning the readings
+ * - `server-ingest` `lingtan serve` in a child process: MQTT (embedded broker and Mosquitto) and HTTP ingest, 100
+ *                   readings per message, against raw COPY of the same rows (bench/server-ingest.ts)
+ * - `api`           dashboard API latency at 50 clients and server RSS on the 1,020-meter demo park (bench/server-api.ts)
+ * - `page`          first page load in Chromium (bench/server-page.ts)
+ *
+ * `--only library` = ingest,summary; `--only server` = server-ingest,api,page. `--quick`: 30 days instead of a year
+ * for the summary and the dashboard database. `--targets embedded,system` (ingest, summary, server-ingest; the
+ * system PostgreSQL is DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test). `--profile`: CPU profile of
+ * the server during server-ingest and api. `--mqtt-url mqtt://…`: measure this broker instead of a private Mosquitto.
  *
  * Options (env): BENCH_DAYS (ingest data, default 14), BENCH_SUMMARY_METERS_SCALE (default 3.4 ≈ 1,000 meters),
- * BENCH_SUMMARY_DAYS (default 365), BENCH_SUMMARY=0 to skip the summary, BENCH_TARGETS=embedded,system.
+ * BENCH_SUMMARY_DAYS (default 365, 30 with --quick), BENCH_SUMMARY=0 to skip the summary, BENCH_TARGETS,
+ * BENCH_MQTT_PER_MESSAGE (100), BENCH_GATEWAYS (20), BENCH_WINDOW (25 messages per gateway), BENCH_CLIENTS (50),
+ * BENCH_DURATION_S (20), BENCH_WARMUP_S (5), BENCH_HOME (bench/out/dashboard-db: the persistent dashboard database),
+ * BENCH_SERVER_MODES (mqtt-embedded,mqtt-mosquitto,http).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import crypto from 'node:crypto';
-import { copyBinary, copyLines, isoAt } from '../src/db/copy.ts';
-import { canConnect, openDatabase, redact, startEmbeddedServer, type Database } from '../src/db/database.ts';
-import { parseTimestamp } from '../src/lib/time.ts';
+import { parseArgs } from 'node:util';
+import { isoAt } from '../src/db/copy.ts';
+import { canConnect, redact, startEmbeddedServer, type Database } from '../src/db/database.ts';
 import { applyParkDefinition, type ParkDefinition } from '../src/modules/registry/index.ts';
 import {
   energyByCarrier,
   importReadingsCsv,
-  ensurePartitions,
   FLAG,
   STATUS,
   ingestStream,
@@ -25,87 +37,44 @@ import {
   parsePeriod,
   type ReadingRecord,
 } from '../src/modules/telemetry/index.ts';
-import {
-  buildDemo,
-  createDemoPark,
-  demoReadingsCsv,
-  generateDemoReadings,
-} from '../src/modules/demo/index.ts';
+import { buildDemo, createDemoPark, demoReadingsCsv } from '../src/modules/demo/index.ts';
+import { collect, freePort, log, machineLine, NOW, postmasterPid, rawCopy, schemaDb } from './common.ts';
+import { dashboardBench } from './server-api.ts';
+import { serverIngestBench } from './server-ingest.ts';
+
+const PARTS = ['ingest', 'summary', 'server-ingest', 'api', 'page'] as const;
+const GROUPS: Record<string, readonly string[]> = {
+  library: ['ingest', 'summary'],
+  server: ['server-ingest', 'api', 'page'],
+};
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    targets: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'mqtt-url': { type: 'string' },
+  },
+});
+const parts = new Set(
+  (args.only ?? PARTS.join(','))
+    .split(',')
+    .map((p) => p.trim())
+    .flatMap((p) => GROUPS[p] ?? [p]),
+);
+for (const p of parts) {
+  if (!(PARTS as readonly string[]).includes(p)) {
+    process.stderr.write(`unknown part "${p}": choose from ${PARTS.join(', ')}, library, server\n`);
+    process.exit(2);
+  }
+}
 
 const env = process.env;
 const DAYS = Number(env.BENCH_DAYS ?? 14);
-const SUMMARY = env.BENCH_SUMMARY !== '0';
+const SUMMARY = env.BENCH_SUMMARY !== '0' && parts.has('summary');
 const SUMMARY_SCALE = Number(env.BENCH_SUMMARY_METERS_SCALE ?? 3.4);
-const SUMMARY_DAYS = Number(env.BENCH_SUMMARY_DAYS ?? 365);
-const NOW = Date.parse('2026-06-01T00:00:00Z');
+const SUMMARY_DAYS = Number(env.BENCH_SUMMARY_DAYS ?? (args.quick ? 30 : 365));
 const results: Record<string, unknown>[] = [];
-
-function log(text: string): void {
-  process.stdout.write(`${text}\n`);
-}
-
-async function schemaDb(url: string): Promise<Database & { drop(): Promise<void> }> {
-  const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
-  const db = await openDatabase({ databaseUrl: url, dataDir: '', port: 0, schema, poolSize: 4 });
-  return {
-    ...db,
-    async drop() {
-      await db.pool.query(`DROP SCHEMA ${schema} CASCADE`);
-      await db.close();
-    },
-  };
-}
-
-function collect(park: ParkDefinition, days: number): ReadingRecord[] {
-  const all: ReadingRecord[] = [];
-  for (const chunk of generateDemoReadings(park, { days })) for (const r of chunk) all.push(r);
-  return all;
-}
-
-/**
- * Raw COPY of the same rows (meter id, time, value) into the same reading table: the speed of light. `binary` uses
- * COPY's binary format (what the pipeline writes with), the default the text format a DBA would load a CSV with.
- */
-async function rawCopy(
-  db: Database,
-  park: ParkDefinition,
-  records: ReadingRecord[],
-  binary = false,
-): Promise<number> {
-  await applyParkDefinition(db.pool, park);
-  const meters = await loadParkMeters(db.pool, park.park.id);
-  // Encode outside the timed section? No: a real loader must turn text into rows too, so encoding is timed.
-  const lo = Date.parse('2025-01-01T00:00:00+08:00');
-  await ensurePartitions(db.pool, lo - 86_400_000, lo + (DAYS + 2) * 86_400_000); // as the pipeline does
-  const client = await db.pool.connect();
-  try {
-    const started = performance.now();
-    const rows: [number, number, number, number][] = [];
-    const seen = new Set<string>();
-    for (const r of records) {
-      const key = `${r.meter}|${r.at}`;
-      if (seen.has(key)) continue; // COPY into the primary key cannot take duplicates
-      seen.add(key);
-      const at = parseTimestamp(r.at, 'Asia/Shanghai');
-      if (!at.ok) continue;
-      rows.push([meters.byCode.get(r.meter)!.id, at.atMs, Number(r.value), 0]);
-    }
-    const columns = ['meter_id', 'at', 'value', 'batch_id'];
-    await client.query('BEGIN');
-    if (binary) await copyBinary(client, 'reading', columns, ['int4', 'timestamptz', 'float8', 'int4'], rows);
-    else
-      await copyLines(
-        client,
-        'reading',
-        columns,
-        rows.map(([m, at, v, b]) => `${m}\t${isoAt(at)}\t${v}\t${b}`),
-      );
-    await client.query('COMMIT');
-    return (performance.now() - started) / 1000;
-  } finally {
-    client.release();
-  }
-}
 
 async function libraryIngest(db: Database, park: ParkDefinition, records: ReadingRecord[]): Promise<number> {
   await applyParkDefinition(db.pool, park);
@@ -137,8 +106,8 @@ async function ingestBench(target: string, url: string): Promise<void> {
   }
   const n = records.length;
   const runs: [string, (db: Database) => Promise<number>][] = [
-    ['raw COPY', (db) => rawCopy(db, park, records)],
-    ['raw COPY binary', (db) => rawCopy(db, park, records, true)],
+    ['raw COPY', (db) => rawCopy(db, park, records, DAYS)],
+    ['raw COPY binary', (db) => rawCopy(db, park, records, DAYS, true)],
     ['library ingest', (db) => libraryIngest(db, park, records)],
     ['CSV import', (db) => csvImport(db, park, file)],
   ];
@@ -257,33 +226,114 @@ async function energyByCarrierFromReadings(
   return [...out.values()];
 }
 
-const targets = (env.BENCH_TARGETS ?? 'embedded,system').split(',');
+const targets = (args.targets ?? env.BENCH_TARGETS ?? 'embedded,system').split(',');
+const serverIngestOptions = {
+  days: DAYS,
+  perMessage: Number(env.BENCH_MQTT_PER_MESSAGE ?? 100),
+  gateways: Number(env.BENCH_GATEWAYS ?? 20),
+  window: Number(env.BENCH_WINDOW ?? 25),
+  mqttUrl: args['mqtt-url'],
+  profile: args.profile,
+  modes: (env.BENCH_SERVER_MODES ?? 'mqtt-embedded,mqtt-mosquitto,http').split(','),
+};
+
+/** Runs one part and tags its result rows with the part's name. */
+async function part(name: string, run: () => Promise<void | Record<string, unknown>[]>): Promise<void> {
+  const before = results.length;
+  const rows = await run();
+  if (rows) results.push(...rows);
+  for (const r of results.slice(before)) r.part ??= name;
+}
+
+/** The system PostgreSQL's postmaster pid (for its CPU time), if this process may read its data directory. */
+async function systemPostmaster(url: string): Promise<number | undefined> {
+  const db = await schemaDb(url, 1);
+  try {
+    const { rows } = await db.pool.query<{ dir: string }>('SELECT current_setting($1) AS dir', [
+      'data_directory',
+    ]);
+    return postmasterPid(rows[0]!.dir);
+  } catch {
+    return undefined;
+  } finally {
+    await db.drop();
+  }
+}
+
+log(`parts: ${[...parts].join(', ')}${args.quick ? ' (quick)' : ''}; ${machineLine()}`);
 const stops: (() => Promise<void>)[] = [];
 try {
-  if (targets.includes('embedded')) {
+  const libraryOrIngest = ['ingest', 'summary', 'server-ingest'].some((p) => parts.has(p));
+  if (libraryOrIngest && targets.includes('embedded')) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lingtan-bench-pg-'));
     fs.chmodSync(dir, 0o777);
-    const { url, handle } = await startEmbeddedServer(path.join(dir, 'data'), 54391);
+    // A free port: a fixed one may belong to another Lingtan's embedded server, which we would then share.
+    const dataDir = path.join(dir, 'data');
+    const { url, handle } = await startEmbeddedServer(
+      dataDir,
+      Number(env.BENCH_PG_PORT ?? (await freePort())),
+    );
     stops.push(async () => {
       await handle?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     });
-    await ingestBench('embedded', url);
-    if (SUMMARY) await summaryBench('embedded', url);
+    if (parts.has('ingest')) await part('ingest', () => ingestBench('embedded', url));
+    if (SUMMARY) await part('summary', () => summaryBench('embedded', url));
+    if (parts.has('server-ingest'))
+      await part('server-ingest', () =>
+        serverIngestBench('embedded', url, postmasterPid(dataDir), serverIngestOptions),
+      );
   }
   const systemUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  if (targets.includes('system')) {
+  if (libraryOrIngest && targets.includes('system')) {
     if (await canConnect(systemUrl)) {
-      await ingestBench('system', systemUrl);
-      if (SUMMARY) await summaryBench('system', systemUrl);
+      if (parts.has('ingest')) await part('ingest', () => ingestBench('system', systemUrl));
+      if (SUMMARY) await part('summary', () => summaryBench('system', systemUrl));
+      if (parts.has('server-ingest'))
+        await part('server-ingest', async () =>
+          serverIngestBench('system', systemUrl, await systemPostmaster(systemUrl), serverIngestOptions),
+        );
     } else log(`\n[system] ${redact(systemUrl)} does not answer: skipped`);
+  }
+  if (parts.has('api') || parts.has('page')) {
+    await part('api', () =>
+      dashboardBench({
+        days: args.quick ? 30 : 365,
+        meterScale: SUMMARY_SCALE,
+        clients: Number(env.BENCH_CLIENTS ?? 50),
+        warmupS: Number(env.BENCH_WARMUP_S ?? 5),
+        durationS: Number(env.BENCH_DURATION_S ?? 20),
+        home: env.BENCH_HOME ?? 'bench/out/dashboard-db',
+        api: parts.has('api'),
+        page: parts.has('page'),
+        profile: args.profile,
+      }),
+    );
   }
 } finally {
   for (const stop of stops) await stop();
 }
+// Keep the figures of the parts not run this time.
+const file = 'bench/out/results.json';
 fs.mkdirSync('bench/out', { recursive: true });
+let kept: Record<string, unknown>[] = [];
+try {
+  const previous = JSON.parse(fs.readFileSync(file, 'utf8')) as { results?: Record<string, unknown>[] };
+  kept = (previous.results ?? []).filter((r) => typeof r.part === 'string' && !parts.has(r.part));
+} catch {
+  // no previous results
+}
 fs.writeFileSync(
-  'bench/out/results.json',
-  JSON.stringify({ at: new Date().toISOString(), cpus: os.cpus().length, results }, null, 2),
+  file,
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      cpus: os.cpus().length,
+      quick: args.quick,
+      results: [...kept, ...results],
+    },
+    null,
+    2,
+  ),
 );
-log('\nresults: bench/out/results.json');
+log(`\nresults: ${file}`);
