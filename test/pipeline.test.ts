@@ -5,8 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyParkDefinition } from '../src/modules/registry/index.ts';
 import {
+  commitBatches,
   energyByCarrier,
   ingestBatch,
+  prepareBatch,
   loadParkMeters,
   meterSeries,
   parsePeriod,
@@ -299,5 +301,48 @@ describe('queries', () => {
     const [b] = await subMeterBalance(db.pool, 'p1', parsePeriod('2025-01-01', TZ), 'E-MAIN', NOW);
     // Parent 300; children: E-SUB1 231 (after the revision 630 → 631) + E-SUB2 30 + 30 + 7 = 67 → 298; unmetered 2.
     expect(b).toMatchObject({ parentQuantity: 300, childrenQuantity: 298, unmetered: 2 });
+  });
+});
+
+describe('group commits (several batches in one transaction)', () => {
+  it('gives each batch its own row and counts, as if committed one after the other', async () => {
+    // E-SUB2 is an interval meter (kWh per 15 min). Batch 1 brings 08:15 = 4 and 08:30 = 6; batch 2 sends 08:30
+    // again as 9 (a revision of batch 1's value) and 08:45 = 5; batch 3 repeats 08:45 = 5 and has a bad value.
+    const items = [
+      [r('E-SUB2', '08:15', 4), r('E-SUB2', '08:30', 6)],
+      [r('E-SUB2', '08:30', 9), r('E-SUB2', '08:45', 5)],
+      [r('E-SUB2', '08:45', 5), r('E-SUB2', '09:00', 'x')],
+    ].map((records, i) => ({
+      prepared: prepareBatch(park, records, NOW),
+      options: { source: `group-${i}`, actor: `gw-${i}`, nowMs: NOW },
+    }));
+    const results = await commitBatches(db.pool, park, items);
+    expect(results.map((x) => [x.received, x.inserted, x.unchanged, x.revised, x.rejected])).toEqual([
+      [2, 2, 0, 0, 0],
+      [2, 1, 0, 1, 0],
+      [2, 0, 1, 0, 1],
+    ]);
+    // Batch rows in order, with their actors and the same counts.
+    const { rows } = await db.pool.query<{ id: number; source: string; actor: string; inserted: number }>(
+      'SELECT id, source, actor, inserted FROM ingest_batch WHERE id = ANY($1) ORDER BY id',
+      [results.map((x) => x.batchId)],
+    );
+    expect(rows.map((x) => [x.id, x.source, x.actor, x.inserted])).toEqual(
+      results.map((x, i) => [x.batchId, `group-${i}`, `gw-${i}`, x.inserted]),
+    );
+    // The revision keeps batch 1's value, superseded by batch 2; the rejection belongs to batch 3.
+    const rev = await db.pool.query<{ value: number; batchId: number; supersededBy: number }>(
+      `SELECT value, batch_id AS "batchId", superseded_by AS "supersededBy" FROM reading_revision
+       WHERE batch_id = ANY($1)`,
+      [results.map((x) => x.batchId)],
+    );
+    expect(rev.rows).toEqual([{ value: 6, batchId: results[0]!.batchId, supersededBy: results[1]!.batchId }]);
+    const rej = await rejectedRecords(db.pool, 'p1', 'E-SUB2', 10);
+    expect(rej.rows[0]).toMatchObject({ batchId: results[2]!.batchId, field: 'value' });
+    // 08:00–09:00 holds 4 + 9 + 5 = 18 kWh.
+    const hour = (await hourRollups('E-SUB2')).find(
+      (p) => p.startMs === Date.parse('2025-01-01T08:00:00+08:00'),
+    );
+    expect(hour?.quantity).toBe(18);
   });
 });

@@ -300,22 +300,22 @@ export async function commitBatches(
   }
   if (lo <= hi) await repo.ensurePartitions(pool, lo - 86_400_000, hi + 86_400_000);
   return inTransaction(pool, async (client) => {
-    const batchIds: number[] = [];
-    for (const { options } of items) {
-      batchIds.push(
-        await repo.createBatch(client, park.parkId, options.source, options.fileName, options.actor),
-      );
+    const batchIds = await repo.createBatches(
+      client,
+      park.parkId,
+      items.map(({ options }) => options),
+    );
+    // Tag each reading with its batch (the prepared batches are ours to mark; a retried commit marks them again with
+    // its new ids). With several batches, a stable sort keeps later ones after earlier ones at equal (meter, at).
+    const valid: ValidReading[] = items.length === 1 ? items[0]!.prepared.valid : [];
+    for (const [i, { prepared }] of items.entries()) {
+      const batchId = batchIds[i]!;
+      for (const v of prepared.valid) {
+        v.batchId = batchId;
+        if (items.length > 1) valid.push(v);
+      }
     }
-    let valid: ValidReading[];
-    if (items.length === 1) {
-      valid = items[0]!.prepared.valid;
-    } else {
-      // Tag each reading with its batch; a stable sort keeps later batches after earlier ones at equal (meter, at).
-      valid = items.flatMap(({ prepared }, i) =>
-        prepared.valid.map((v) => ({ ...v, batchId: batchIds[i]! })),
-      );
-      valid.sort((a, b) => a.meterId - b.meterId || a.atMs - b.atMs);
-    }
+    if (items.length > 1) valid.sort((a, b) => a.meterId - b.meterId || a.atMs - b.atMs);
     const groups = groupByMeter(valid);
     await repo.lockMeters(client, [...groups.keys()]);
     const stored = await repo.loadWindows(
@@ -340,28 +340,31 @@ export async function commitBatches(
       );
     }
     await applyWrites(client, park.bucketer, writes);
+    const rejectedRows: (RejectedRow & { batchId: number })[] = [];
+    const finished: { batchId: number; counts: repo.BatchCounts }[] = [];
     const results: IngestResult[] = [];
-    for (const [i, { prepared, options }] of items.entries()) {
+    for (const [i, { prepared }] of items.entries()) {
       const batchId = batchIds[i]!;
       const c = writes.byBatch.get(batchId) ?? { inserted: 0, unchanged: 0, revised: 0 };
-      const { rejected } = prepared;
-      if (rejected.length > 0) await repo.insertRejected(client, park.parkId, batchId, rejected);
+      for (const r of prepared.rejected) rejectedRows.push({ ...r, batchId });
       const counts = {
         received: prepared.received,
         inserted: c.inserted,
         unchanged: c.unchanged,
         revised: c.revised,
-        rejected: rejected.length,
+        rejected: prepared.rejected.length,
       };
-      await repo.finishBatch(client, batchId, counts);
-      await options.beforeCommit?.(client);
+      finished.push({ batchId, counts });
       results.push({
         batchId,
         ...counts,
-        rejections: rejected.slice(0, 100),
+        rejections: prepared.rejected.slice(0, 100),
         touchedHours: writes.touchedHourCount,
       });
     }
+    if (rejectedRows.length > 0) await repo.insertRejected(client, park.parkId, rejectedRows);
+    await repo.finishBatches(client, finished);
+    for (const { options } of items) await options.beforeCommit?.(client);
     return results;
   });
 }
@@ -518,6 +521,8 @@ export function mergeAndDerive(
     const last = entries[entries.length - 1];
     if (!last || last.atMs !== r.atMs) {
       entries.push({ atMs: r.atMs, stored: undefined, value: r.value, batchId: rBatch, valueChanged: true });
+      // Counted for the batch that brought it, even if a later batch of the same commit revises it.
+      countFor(writes, rBatch).inserted += 1;
     } else if (last.value === r.value) {
       writes.unchanged += 1;
       countFor(writes, rBatch).unchanged += 1;
@@ -569,7 +574,6 @@ export function mergeAndDerive(
       contribute(writes, meter.id, s, -1);
     } else {
       writes.inserts.push(row);
-      countFor(writes, e.batchId).inserted += 1;
     }
     const shares = contribute(writes, meter.id, d, 1);
     if (d.flags & FLAG.SPLIT) {

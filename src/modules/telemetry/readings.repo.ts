@@ -214,45 +214,74 @@ export interface RejectedRow {
   raw: string;
 }
 
+/** Stores rejected records of one or more batches with one COPY. */
 export async function insertRejected(
   client: pg.PoolClient,
   parkId: string,
-  batchId: number,
-  rows: readonly RejectedRow[],
+  rows: readonly (RejectedRow & { batchId: number })[],
 ): Promise<void> {
   await copyLines(
     client,
     'rejected_record',
     ['park_id', 'batch_id', 'meter_code', 'meter_id', 'line', 'field', 'reason', 'raw'],
     rows.map((r) =>
-      [parkId, batchId, r.meterCode, r.meterId, r.line, r.field, r.reason, r.raw].map(copyField).join('\t'),
+      [parkId, r.batchId, r.meterCode, r.meterId, r.line, r.field, r.reason, r.raw].map(copyField).join('\t'),
     ),
   );
 }
 
-export async function createBatch(
+/** Creates the batch rows of a commit in one statement; ids come back in the order of `batches`. */
+export async function createBatches(
   db: Queryable,
   parkId: string,
-  source: string,
-  fileName?: string,
-  actor?: string,
-): Promise<number> {
+  batches: readonly { source: string; fileName?: string | undefined; actor?: string | undefined }[],
+): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(
-    'INSERT INTO ingest_batch (park_id, source, file_name, actor) VALUES ($1, $2, $3, $4) RETURNING id',
-    [parkId, source, fileName ?? null, actor ?? null],
+    `INSERT INTO ingest_batch (park_id, source, file_name, actor)
+     SELECT $1, t.source, t.file_name, t.actor
+     FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(source, file_name, actor, n)
+     ORDER BY t.n
+     RETURNING id`,
+    [
+      parkId,
+      batches.map((b) => b.source),
+      batches.map((b) => b.fileName ?? null),
+      batches.map((b) => b.actor ?? null),
+    ],
   );
-  return rows[0]!.id;
+  // Identity values are drawn in insertion order, which follows ORDER BY n.
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
-export async function finishBatch(
+export interface BatchCounts {
+  received: number;
+  inserted: number;
+  unchanged: number;
+  revised: number;
+  rejected: number;
+}
+
+/** Records the counts of a commit's batches and marks them finished, in one statement. */
+export async function finishBatches(
   db: Queryable,
-  batchId: number,
-  counts: { received: number; inserted: number; unchanged: number; revised: number; rejected: number },
+  batches: readonly { batchId: number; counts: BatchCounts }[],
 ): Promise<void> {
+  const col = (f: (c: BatchCounts) => number) => batches.map((b) => f(b.counts));
   await db.query(
-    `UPDATE ingest_batch SET received = $2, inserted = $3, unchanged = $4, revised = $5, rejected = $6,
-            finished_at = now() WHERE id = $1`,
-    [batchId, counts.received, counts.inserted, counts.unchanged, counts.revised, counts.rejected],
+    `UPDATE ingest_batch b
+     SET received = u.received, inserted = u.inserted, unchanged = u.unchanged, revised = u.revised,
+         rejected = u.rejected, finished_at = now()
+     FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[])
+          AS u(id, received, inserted, unchanged, revised, rejected)
+     WHERE b.id = u.id`,
+    [
+      batches.map((b) => b.batchId),
+      col((c) => c.received),
+      col((c) => c.inserted),
+      col((c) => c.unchanged),
+      col((c) => c.revised),
+      col((c) => c.rejected),
+    ],
   );
 }
 
