@@ -7,18 +7,8 @@ import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_LOGINS } from '../src/server/demo-users.ts';
 import { fmt, log, renderTable } from './common.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/browser/browser.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
 const RUNS = 5;
 
 export interface PageLoadResult {
@@ -116,7 +106,7 @@ export async function pageLoadBench(
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install -y chromium)`);
   const admin = DEMO_LOGINS.find((l) => l.username === 'admin')!;
   const overviewUrl = `${baseUrl}/#/${parkId}/overview?period=${period}`;
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const contexts: BrowserContext[] = [];
   try {
     // Log in through the form, as a user does.

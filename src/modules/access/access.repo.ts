@@ -1,6 +1,6 @@
 /** SQL for users, sessions, gateways and the audit log. */
 import type pg from 'pg';
-import type { Role } from '../../server/api-types.ts';
+import type { AuditEvent, Role } from '../../server/api-types.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -199,14 +199,7 @@ export async function touchGateway(db: Queryable, parkId: string, id: string): P
   );
 }
 
-export interface AuditRow {
-  id: number;
-  atMs: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  detail: Record<string, unknown>;
-}
+export type AuditRow = AuditEvent;
 
 export async function insertAudit(
   db: Queryable,
