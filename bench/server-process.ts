@@ -3,11 +3,11 @@
  * database schema the benchmark prepared. Also a private Mosquitto (the system binary and its defaults) so that the
  * benchmark neither disturbs nor is disturbed by other users of the shared broker on port 1883.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, urlWithSchema, waitForPort } from './common.ts';
+import { freePort, urlWithSchema } from './common.ts';
 
 export interface ServerProcess {
   pid: number;
@@ -116,50 +116,4 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   };
 }
 
-export interface Mosquitto {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/**
- * A private Mosquitto on a free port: the system binary with the system configuration's settings (anonymous
- * access on 127.0.0.1, Mosquitto's default queue and in-flight limits), without persistence to disk.
- */
-export async function startMosquitto(binary = '/usr/sbin/mosquitto'): Promise<Mosquitto | undefined> {
-  if (!fs.existsSync(binary)) return undefined;
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lingtan-bench-mosquitto-'));
-  fs.chmodSync(dir, 0o755);
-  const conf = path.join(dir, 'mosquitto.conf');
-  fs.writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      'persistence false',
-      'log_dest stderr',
-      'log_type error',
-      'log_type warning',
-      '',
-    ].join('\n'),
-  );
-  fs.chmodSync(conf, 0o644);
-  const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await waitForPort('127.0.0.1', port);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`mosquitto did not start: ${stderr}`, { cause: error });
-  }
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGTERM');
-      await exit;
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export { startMosquitto, type Mosquitto } from '../test/helpers/net.ts';

@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connectAsync } from 'mqtt';
@@ -17,6 +16,7 @@ import { readingsTopic } from '../src/server/mqtt/payload.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
 import { expectedByMeter, makeMessages, storedByMeter, type Message } from './helpers/mqtt.ts';
 import { smallPark } from './helpers/small-park.ts';
+import { freePort } from './helpers/net.ts';
 
 let db: TestDatabase;
 let home: string;
@@ -25,18 +25,6 @@ let httpPort: number;
 let mqttPort: number;
 const children = new Set<ChildProcess>();
 const serverLog: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** `lingtan serve` as `npm start` runs it (embedded broker), on the test's schema; resolves once it listens. */
 async function startServer(): Promise<ChildProcess> {

@@ -1,5 +1,5 @@
 /**
- * Scale-out on a real broker (Mosquitto in CI; runs when MQTT_URL is set): two workers on one MQTT 5 shared
+ * Scale-out on a real broker (MQTT_URL in CI; otherwise a private Mosquitto started for the test): two workers on one MQTT 5 shared
  * subscription split a gateway's messages; every reading is stored exactly once. Park id, group and client ids are
  * unique per run, because the broker outlives the test and vitest runs this file once per database project.
  */
@@ -10,14 +10,16 @@ import { applyParkDefinition } from '../src/modules/registry/index.ts';
 import { startMqttIngest, type GatewayCheck, type MqttIngest } from '../src/server/mqtt/ingest-worker.ts';
 import { readingsTopic } from '../src/server/mqtt/payload.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/db.ts';
+import { MOSQUITTO, startMosquitto, type Mosquitto } from './helpers/net.ts';
 import { expectedByMeter, makeMessages, storedByMeter, until } from './helpers/mqtt.ts';
 import { NOW, smallPark } from './helpers/small-park.ts';
 
-const url = process.env.MQTT_URL;
+let url = process.env.MQTT_URL;
+let privateBroker: Mosquitto | undefined;
 const run = crypto.randomBytes(4).toString('hex');
 const parkId = `mq-${run}`;
 
-describe.runIf(url)('shared subscription on an external broker', () => {
+describe('shared subscription on an external broker', () => {
   let db: TestDatabase;
   const workers: MqttIngest[] = [];
   let publisher: MqttClient;
@@ -31,6 +33,14 @@ describe.runIf(url)('shared subscription on an external broker', () => {
     );
 
   beforeAll(async () => {
+    if (!url) {
+      privateBroker = await startMosquitto();
+      if (!privateBroker)
+        throw new Error(
+          `needs a real broker: set MQTT_URL, or install Mosquitto (${MOSQUITTO}; apt-get install mosquitto)`,
+        );
+      url = privateBroker.url;
+    }
     db = await createTestDatabase();
     const definition = smallPark();
     definition.park.id = parkId;
@@ -38,7 +48,7 @@ describe.runIf(url)('shared subscription on an external broker', () => {
     for (const n of [1, 2]) {
       workers.push(
         await startMqttIngest({
-          url: url!,
+          url: url,
           pool: db.pool,
           shared: true,
           connections: 2,
@@ -52,7 +62,7 @@ describe.runIf(url)('shared subscription on an external broker', () => {
         }),
       );
     }
-    publisher = await connectAsync(url!, { protocolVersion: 5, clientId: `lingtan-test-${run}-gw` });
+    publisher = await connectAsync(url, { protocolVersion: 5, clientId: `lingtan-test-${run}-gw` });
     publisher.on('message', (_topic, payload) =>
       results.push(JSON.parse(payload.toString()) as (typeof results)[0]),
     );
@@ -63,6 +73,7 @@ describe.runIf(url)('shared subscription on an external broker', () => {
     await publisher?.endAsync(true);
     await Promise.all(workers.map((w) => w.stop()));
     await db?.close();
+    await privateBroker?.stop();
   });
 
   it('splits the messages between two workers and stores every reading exactly once', async () => {
