@@ -7,7 +7,9 @@ import { defineConfig } from 'vitest/config';
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = fs.existsSync(CHROMIUM);
 if (!hasChromium) {
-  process.stderr.write(`\n!! browser tests (test/browser) not run: ${CHROMIUM} is missing (apt-get install -y chromium)\n\n`);
+  process.stderr.write(
+    `\n!! browser tests (test/browser) not run: ${CHROMIUM} is missing (apt-get install -y chromium)\n\n`,
+  );
 }
 
 const integration = (name: string, target: 'embedded' | 'system') => ({

@@ -18,7 +18,8 @@
  * BENCH_SUMMARY_DAYS (default 365, 30 with --quick), BENCH_SUMMARY=0 to skip the summary, BENCH_TARGETS,
  * BENCH_MQTT_PER_MESSAGE (100), BENCH_GATEWAYS (20), BENCH_WINDOW (25 messages per gateway), BENCH_CLIENTS (50),
  * BENCH_DURATION_S (20), BENCH_WARMUP_S (5), BENCH_HOME (bench/out/dashboard-db: the persistent dashboard database),
- * BENCH_SERVER_MODES (mqtt-embedded,mqtt-mosquitto,http).
+ * BENCH_SERVER_MODES (mqtt-embedded,mqtt-mosquitto,http), BENCH_ANSWER_CACHE=0 (the dashboard server without its answer
+ * cache: every answer computed afresh).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -307,6 +308,7 @@ try {
         api: parts.has('api'),
         page: parts.has('page'),
         profile: args.profile,
+        answerCache: env.BENCH_ANSWER_CACHE !== '0',
       }),
     );
   }

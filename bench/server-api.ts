@@ -42,6 +42,8 @@ export interface DashboardOptions {
   page: boolean;
   /** CPU profile of the server while it runs (printed as a summary at the end). */
   profile: boolean;
+  /** The server's answer cache (LINGTAN_ANSWER_CACHE): false measures every answer computed afresh. */
+  answerCache: boolean;
 }
 
 /** The persistent bench database: an embedded PostgreSQL on `<home>/pg`, one schema per data volume. */
@@ -352,10 +354,11 @@ export async function dashboardBench(options: DashboardOptions): Promise<Record<
       databaseUrl: bench.url,
       schema: bench.schema,
       nodeOptions: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      env: { LINGTAN_ANSWER_CACHE: options.answerCache ? '1' : '0' },
     });
     const idleRss = rssSampler(server.pid).stop();
     log(
-      `[dashboard] server pid ${server.pid} on ${server.httpUrl}; RSS after start ${fmt(idleRss.maxRssMiB)} MiB`,
+      `[dashboard] server pid ${server.pid} on ${server.httpUrl}; RSS after start ${fmt(idleRss.maxRssMiB)} MiB; answer cache ${options.answerCache ? 'on' : 'off'}`,
     );
     const cookie = await login(server);
     const info = await getJson<{ latestDay: string | null; meters: number }>(
@@ -440,6 +443,7 @@ export async function dashboardBench(options: DashboardOptions): Promise<Record<
         readings,
         databaseBytes: bytes,
         clients: options.clients,
+        answerCache: options.answerCache,
         seconds,
         endpoints: rows,
         cpuSeconds: cpu,

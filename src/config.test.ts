@@ -27,3 +27,12 @@ describe('MQTT configuration', () => {
     expect(() => loadConfig({ LINGTAN_MQTT_SHARED: 'maybe' }, '/tmp')).toThrow(/true or false/);
   });
 });
+
+describe('answer cache configuration', () => {
+  it('keeps dashboard answers by default; LINGTAN_ANSWER_CACHE=0 turns that off', () => {
+    expect(loadConfig({}, '/tmp').answerCache).toBe(true);
+    expect(loadConfig({ LINGTAN_ANSWER_CACHE: '0' }, '/tmp').answerCache).toBe(false);
+    expect(loadConfig({ LINGTAN_ANSWER_CACHE: 'on' }, '/tmp').answerCache).toBe(true);
+    expect(() => loadConfig({ LINGTAN_ANSWER_CACHE: 'sometimes' }, '/tmp')).toThrow(/true or false/);
+  });
+});

@@ -24,6 +24,8 @@ export interface Config {
   mqttShared: boolean;
   /** Log every HTTP request (LINGTAN_LOG_REQUESTS=1); errors are always logged. */
   logRequests: boolean;
+  /** Keep dashboard answers in memory until the park's data or definition changes (LINGTAN_ANSWER_CACHE, default on). */
+  answerCache: boolean;
 }
 
 function port(value: string | undefined, fallback: number, name: string): number {
@@ -65,5 +67,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string)
     // The embedded broker (aedes) has no shared subscriptions; an external one is assumed to speak MQTT 5.
     mqttShared: flag(env.LINGTAN_MQTT_SHARED, Boolean(env.MQTT_URL), 'LINGTAN_MQTT_SHARED'),
     logRequests: env.LINGTAN_LOG_REQUESTS === '1' || env.LINGTAN_LOG_REQUESTS === 'true',
+    answerCache: flag(env.LINGTAN_ANSWER_CACHE, true, 'LINGTAN_ANSWER_CACHE'),
   });
 }

@@ -14,6 +14,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { AppError } from '../lib/errors.ts';
 import { authenticateHook, parkData } from './auth.ts';
+import { AnswerCache } from './answer-cache.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { ParkMetersCache } from './park-data.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
@@ -36,6 +37,11 @@ export interface AppDeps {
   secureCookies?: boolean;
   /** Log requests and errors (pino) — off in tests. */
   logger?: boolean;
+  /**
+   * Keep the dashboard's answers in memory until the park's data or definition changes (default true; false computes
+   * every answer, e.g. to measure what the cache saves). See ADR 0008.
+   */
+  answerCache?: boolean;
 }
 
 const STATUS: Record<AppError['code'], number> = {
@@ -132,7 +138,8 @@ export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
   });
   app.addHook('preHandler', authenticateHook(pool));
 
-  const cache = new ParkMetersCache();
+  const answers = deps.answerCache === false ? undefined : new AnswerCache();
+  const cache = new ParkMetersCache(answers);
   const imports = new ImportJobs(
     pool,
     deps.uploadDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lingtan-up-')),
@@ -197,6 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
           lastCommitAtMs: recent.lastMs,
         },
         mqtt: deps.metrics?.() ?? null,
+        answerCache: answers?.stats() ?? null,
         process: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
       };
       if ((req.query as { format?: string }).format !== 'prometheus') return body;

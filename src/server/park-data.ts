@@ -6,18 +6,19 @@
  */
 import type pg from 'pg';
 import { AppError } from '../lib/errors.ts';
-import { formatLocal } from '../lib/time.ts';
+import { formatLocal, SLOT_MS } from '../lib/time.ts';
 import { meterInScope, type ParkScope } from '../modules/access/index.ts';
 import { energyFlow, energyTrend, organisationRanking, parkOverview } from '../modules/energy/index.ts';
-import { listMeters, listOrganisations, type MeterRow, type ParkRow } from '../modules/registry/index.ts';
+import { parkSnapshot, type MeterRow, type ParkRow, type ParkSnapshot } from '../modules/registry/index.ts';
 import {
   energyByCarrier,
   firstDataMonth,
   ingestBatch,
   lastReadingAt,
-  loadParkMeters,
+  latestReadingAt,
   meterSeries,
   parsePeriod,
+  pipelineMetersOf,
   rejectedCountsByMeter,
   rejectedRecords,
   subMeterBalance,
@@ -26,6 +27,7 @@ import {
   type ReadingRecord,
   type Resolution,
 } from '../modules/telemetry/index.ts';
+import { serialise, type AnswerCache, type JsonText } from './answer-cache.ts';
 import type {
   IngestResultView,
   MeterView,
@@ -34,19 +36,17 @@ import type {
   ParkInfo,
 } from './api-types.ts';
 
-/** The pipeline's meter table per park, loaded once and kept until the park definition changes (or 60 s pass). */
+/**
+ * What the server keeps in memory across requests: the pipeline's meter table of each park (checked against the
+ * park's definition version on every use, so an apply by any process is seen at once) and, unless it is switched
+ * off, the answer cache of the dashboard endpoints.
+ */
 export class ParkMetersCache {
-  private readonly entries = new Map<string, { atMs: number; meters: Promise<ParkMeters> }>();
+  constructor(readonly answers?: AnswerCache) {}
+
+  /** The pipeline's meter table of the park at its current definition. */
   async get(pool: pg.Pool, parkId: string): Promise<ParkMeters> {
-    const hit = this.entries.get(parkId);
-    if (hit && Date.now() - hit.atMs < 60_000) return hit.meters;
-    const meters = loadParkMeters(pool, parkId);
-    this.entries.set(parkId, { atMs: Date.now(), meters });
-    meters.catch(() => this.entries.delete(parkId));
-    return meters;
-  }
-  invalidate(parkId: string): void {
-    this.entries.delete(parkId);
+    return pipelineMetersOf(await parkSnapshot(pool, parkId));
   }
 }
 
@@ -64,6 +64,46 @@ export class ParkData {
     return parsePeriod(text, this.park.timezone);
   }
 
+  /** The park's definition version, as the gate read it for this request. */
+  private get version(): number {
+    return this.park.definitionVersion;
+  }
+
+  /** The park's definition, checked against the version the gate read for this request. */
+  private snapshot(): Promise<ParkSnapshot> {
+    return parkSnapshot(this.pool, this.park.id, this.version);
+  }
+
+  /**
+   * The JSON answer of a dashboard endpoint, from the answer cache when the park's definition and data are those it
+   * was computed under. The key holds the park, the caller's scope (the whole park, or one organisation: an
+   * enterprise user's answers are never another caller's), the endpoint and its parameters, and `clock`: how the
+   * answer depends on the time — null when it depends on the very instant (then it is computed every time).
+   */
+  private async answer(
+    endpoint: string,
+    params: readonly (string | undefined)[],
+    clock: string | null,
+    compute: () => Promise<unknown>,
+  ): Promise<JsonText> {
+    const cache = this.parkMeters.answers;
+    if (!cache || clock === null || this.scope.meters !== null) return serialise(await compute());
+    const scope = this.scope.organisation === null ? 'park' : `organisation:${this.scope.organisation}`;
+    const key = JSON.stringify([this.park.id, scope, endpoint, ...params, clock]);
+    return cache.get(key, `${this.park.definitionVersion}:${this.park.dataVersion}`, compute);
+  }
+
+  /**
+   * How an answer over `period` depends on the clock `nowMs`: not at all once the period has ended before the
+   * current 15-minute slot ('over'); else through the expected slots, which change once per slot ('slots' → the
+   * slot), or through the instant itself ('instant' → null: not cached).
+   */
+  private clock(period: Period, nowMs: number, dependence: 'slots' | 'instant'): string | null {
+    const slotMs = Math.floor(nowMs / SLOT_MS) * SLOT_MS;
+    if (period.toMs <= slotMs) return 'over';
+    return dependence === 'slots' ? `slot ${slotMs}` : null;
+  }
+
   /**
    * The organisation a request may ask about: an enterprise user gets its own whatever it omits, and NOT_FOUND for
    * any other; others get what they asked for (checked to exist) or the whole park (undefined).
@@ -75,8 +115,8 @@ export class ParkData {
       return own;
     }
     if (requested === undefined) return undefined;
-    const orgs = await listOrganisations(this.pool, this.park.id);
-    if (!orgs.some((o) => o.id === requested)) throw this.noOrganisation(requested);
+    const { organisations } = await this.snapshot();
+    if (!organisations.some((o) => o.id === requested)) throw this.noOrganisation(requested);
     return requested;
   }
 
@@ -84,21 +124,25 @@ export class ParkData {
     return new AppError('NOT_FOUND', `no organisation "${id}" in park "${this.park.id}"`);
   }
 
-  /** The meters the caller may see. */
-  async meters(): Promise<MeterRow[]> {
-    const all = await listMeters(this.pool, this.park.id);
-    return all.filter((m) => meterInScope(this.scope, { code: m.code, organisation: m.spec.organisation }));
+  /** The meters the caller may see (shared and frozen: never change them). */
+  async meters(): Promise<readonly MeterRow[]> {
+    const { meters } = await this.snapshot();
+    if (this.scope.organisation === null && this.scope.meters === null) return meters;
+    return meters.filter((m) =>
+      meterInScope(this.scope, { code: m.code, organisation: m.spec.organisation }),
+    );
   }
 
   /** One meter the caller may see, or NOT_FOUND. */
   async meter(code: string): Promise<MeterRow> {
-    const m = (await this.meters()).find((x) => x.code === code);
-    if (!m) throw new AppError('NOT_FOUND', `no meter "${code}" in park "${this.park.id}"`);
+    const m = (await this.snapshot()).metersByCode.get(code);
+    if (!m || !meterInScope(this.scope, { code: m.code, organisation: m.spec.organisation }))
+      throw new AppError('NOT_FOUND', `no meter "${code}" in park "${this.park.id}"`);
     return m;
   }
 
   async organisations(): Promise<OrganisationView[]> {
-    const [orgs, meters] = await Promise.all([listOrganisations(this.pool, this.park.id), this.meters()]);
+    const [{ organisations: orgs }, meters] = await Promise.all([this.snapshot(), this.meters()]);
     const counts = new Map<string, number>();
     for (const m of meters) counts.set(m.spec.organisation, (counts.get(m.spec.organisation) ?? 0) + 1);
     return orgs
@@ -113,72 +157,118 @@ export class ParkData {
       }));
   }
 
-  async info(): Promise<ParkInfo> {
-    const meters = await this.meters();
-    const ids = meters.map((m) => m.id);
-    const [organisations, last, first] = await Promise.all([
-      this.organisations(),
-      lastReadingAt(this.pool, ids, Infinity),
-      firstDataMonth(this.pool, ids),
-    ]);
-    const dataToMs = last.size > 0 ? Math.max(...last.values()) : null;
-    const p = this.park.spec;
-    return {
-      id: p.id,
-      name: p.name,
-      province: p.province,
-      timezone: p.timezone,
-      gridRegion: p.gridRegion,
-      location: p.location,
-      organisations,
-      dataFromMs: first ?? null,
-      dataToMs,
-      // The last data instant belongs to the interval ending there: step back 1 ms for its local day.
-      latestDay: dataToMs === null ? null : formatLocal(dataToMs - 1, this.park.timezone).slice(0, 10),
-      meters: meters.length,
-    };
-  }
-
-  async overview(periodText: string, organisation?: string) {
-    const org = await this.organisation(organisation);
-    return parkOverview(this.pool, this.park.id, this.period(periodText), {
-      organisation: org,
-      nowMs: this.now(),
+  /** The park, its organisations in scope and the range of the data (ParkInfo). */
+  async info(): Promise<JsonText> {
+    return this.answer('info', [], '', async (): Promise<ParkInfo> => {
+      const meters = await this.meters();
+      const ids = meters.map((m) => m.id);
+      const [organisations, last, first] = await Promise.all([
+        this.organisations(),
+        latestReadingAt(this.pool, ids),
+        firstDataMonth(this.pool, ids),
+      ]);
+      const dataToMs = last ?? null;
+      const p = this.park.spec;
+      return {
+        id: p.id,
+        name: p.name,
+        province: p.province,
+        timezone: p.timezone,
+        gridRegion: p.gridRegion,
+        location: p.location,
+        organisations,
+        dataFromMs: first ?? null,
+        dataToMs,
+        // The last data instant belongs to the interval ending there: step back 1 ms for its local day.
+        latestDay: dataToMs === null ? null : formatLocal(dataToMs - 1, this.park.timezone).slice(0, 10),
+        meters: meters.length,
+      };
     });
   }
 
-  async trend(periodText: string, resolution: Resolution, organisation?: string) {
+  /** OverviewResponse. */
+  async overview(periodText: string, organisation?: string): Promise<JsonText> {
     const org = await this.organisation(organisation);
-    return energyTrend(this.pool, this.park.id, this.period(periodText), resolution, {
-      organisation: org,
-      nowMs: this.now(),
-    });
+    const period = this.period(periodText);
+    const nowMs = this.now();
+    return this.answer('overview', [periodText, org], this.clock(period, nowMs, 'instant'), () =>
+      parkOverview(this.pool, this.park.id, period, {
+        organisation: org,
+        nowMs,
+        definitionVersion: this.version,
+      }),
+    );
   }
 
-  async flow(periodText: string, organisation?: string) {
+  /** TrendResponse. */
+  async trend(periodText: string, resolution: Resolution, organisation?: string): Promise<JsonText> {
     const org = await this.organisation(organisation);
-    return energyFlow(this.pool, this.park.id, this.period(periodText), { organisation: org });
+    const period = this.period(periodText);
+    const nowMs = this.now();
+    return this.answer('trend', [periodText, resolution, org], this.clock(period, nowMs, 'slots'), () =>
+      energyTrend(this.pool, this.park.id, period, resolution, {
+        organisation: org,
+        nowMs,
+        definitionVersion: this.version,
+      }),
+    );
   }
 
-  async ranking(periodText: string) {
+  /** FlowResponse (independent of the clock). */
+  async flow(periodText: string, organisation?: string): Promise<JsonText> {
+    const org = await this.organisation(organisation);
+    const period = this.period(periodText);
+    return this.answer('flow', [periodText, org], '', () =>
+      energyFlow(this.pool, this.park.id, period, { organisation: org, definitionVersion: this.version }),
+    );
+  }
+
+  /** RankingResponse. The ranking's clock is the real one (Date.now), as it always was, not the app's `now`. */
+  async ranking(periodText: string): Promise<JsonText> {
+    const period = this.period(periodText);
     const own = this.scope.organisation;
-    return organisationRanking(this.pool, this.park.id, this.period(periodText), {
-      organisations: own === null ? undefined : [own],
-    });
+    const nowMs = Date.now();
+    return this.answer('ranking', [periodText], this.clock(period, nowMs, 'slots'), () =>
+      organisationRanking(this.pool, this.park.id, period, {
+        organisations: own === null ? undefined : [own],
+        nowMs,
+        definitionVersion: this.version,
+      }),
+    );
   }
 
-  async organisationDetail(id: string, periodText: string): Promise<OrganisationDetail> {
+  /** OrganisationDetail: its overview (the app's clock), comparison (the real clock) and meters. */
+  async organisationDetail(id: string, periodText: string): Promise<JsonText> {
     const org = (await this.organisation(id))!;
     const period = this.period(periodText);
-    const [orgs, overview, ranking, meters] = await Promise.all([
-      this.organisations(),
-      parkOverview(this.pool, this.park.id, period, { organisation: org, nowMs: this.now() }),
-      organisationRanking(this.pool, this.park.id, period, { organisations: [org] }),
-      this.meterViews(org),
-    ]);
-    const comparison = ranking.rows.find((r) => r.organisation === org);
-    if (!comparison) throw this.noOrganisation(id);
-    return { organisation: orgs.find((o) => o.id === org)!, overview, comparison, meters };
+    const nowMs = this.now();
+    const realNowMs = Date.now();
+    const clock = this.clock(period, Math.min(nowMs, realNowMs), 'instant');
+    return this.answer('organisation', [org, periodText], clock, async (): Promise<OrganisationDetail> => {
+      const [orgs, overview, ranking, meters] = await Promise.all([
+        this.organisations(),
+        parkOverview(this.pool, this.park.id, period, {
+          organisation: org,
+          nowMs,
+          definitionVersion: this.version,
+        }),
+        organisationRanking(this.pool, this.park.id, period, {
+          organisations: [org],
+          nowMs: realNowMs,
+          definitionVersion: this.version,
+        }),
+        this.meterViews(org),
+      ]);
+      const comparison = ranking.rows.find((r) => r.organisation === org);
+      if (!comparison) throw this.noOrganisation(id);
+      return { organisation: orgs.find((o) => o.id === org)!, overview, comparison, meters };
+    });
+  }
+
+  /** `{ meters: MeterView[] }`: the meters in scope (or of one organisation) with their last reading. */
+  async meterList(organisation?: string): Promise<JsonText> {
+    const org = await this.organisation(organisation);
+    return this.answer('meters', [org], '', async () => ({ meters: await this.meterViews(org) }));
   }
 
   async meterViews(organisation?: string): Promise<MeterView[]> {
@@ -189,7 +279,6 @@ export class ParkData {
       lastReadingAt(
         this.pool,
         meters.map((m) => m.id),
-        Infinity,
       ),
     ]);
     return meters.map((m) => {
@@ -217,13 +306,25 @@ export class ParkData {
     });
   }
 
-  async series(meterCode: string, periodText: string, resolution: Resolution) {
+  /** Series: a meter's series (meters outside the caller's scope are NOT_FOUND). */
+  async series(meterCode: string, periodText: string, resolution: Resolution): Promise<JsonText> {
     const meter = await this.meter(meterCode);
-    return meterSeries(this.pool, this.park.id, meter.code, this.period(periodText), resolution, this.now());
+    const period = this.period(periodText);
+    const nowMs = this.now();
+    const clock = this.clock(period, nowMs, 'slots');
+    return this.answer('series', [meter.code, periodText, resolution], clock, () =>
+      meterSeries(this.pool, this.park.id, meter.code, period, resolution, nowMs, this.version),
+    );
   }
 
   async energy(periodText: string) {
-    const result = await energyByCarrier(this.pool, this.park.id, this.period(periodText), this.now());
+    const result = await energyByCarrier(
+      this.pool,
+      this.park.id,
+      this.period(periodText),
+      this.now(),
+      this.version,
+    );
     const own = this.scope.organisation;
     if (own === null) return result;
     return { ...result, organisations: result.organisations.filter((o) => o.organisation === own), park: [] };
@@ -237,6 +338,7 @@ export class ParkData {
       this.period(periodText),
       meterCode,
       this.now(),
+      this.version,
     );
     if (this.scope.organisation === null) return rows;
     const visible = new Set((await this.meters()).map((m) => m.code));
@@ -258,7 +360,7 @@ export class ParkData {
    */
   async ingest(records: readonly ReadingRecord[], source: string): Promise<IngestResultView> {
     if (this.scope.organisation !== null || this.scope.meters !== null) {
-      const byCode = new Map((await listMeters(this.pool, this.park.id)).map((m) => [m.code, m]));
+      const byCode = (await this.snapshot()).metersByCode;
       const outside = new Set<string>();
       for (const r of records) {
         const m = byCode.get(r.meter);

@@ -48,6 +48,7 @@ export async function serve(
     uploadDir: path.join(config.home, 'uploads'),
     metrics: () => ({ ...mqtt.stats() }),
     logger: config.logRequests,
+    answerCache: config.answerCache,
   });
   await app.listen({ host: config.host, port: config.port });
   const url = `http://${config.host}:${config.port}/`;

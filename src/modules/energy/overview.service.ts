@@ -11,14 +11,14 @@ import type {
 } from '../../server/api-types.ts';
 import { AppError } from '../../lib/errors.ts';
 import { formatLocal, localBucketStart, nextBucketStart, SLOT_MS } from '../../lib/time.ts';
-import { getPark, listMeters, listOrganisations, type MeterRow } from '../registry/index.ts';
+import { parkSnapshot, type MeterRow } from '../registry/index.ts';
 import {
-  energyByCarrier,
+  carrierEnergy,
   expectedSlots,
   groupBucketSums,
-  lastReadingAt,
   meterAmounts,
   rejectedCountsByMeter,
+  silentMeters,
   tilingResolution,
   type CarrierEnergy,
   type GroupBucketRow,
@@ -35,6 +35,8 @@ export interface ScopeOptions {
   organisation?: string;
   /** The clock (coverage counts slots up to now; silence is judged before now). */
   nowMs?: number;
+  /** The park's definition version, when the caller has just read it: saves the query that checks it. */
+  definitionVersion?: number;
 }
 
 /** A meter with no reading in this long before the end of the period (or now) is silent. */
@@ -54,19 +56,24 @@ interface Scope {
   timeZone: string;
   organisation: string | null;
   /** Every meter of the scope (the park's, or the organisation's), sub-meters included. */
-  meters: MeterRow[];
+  meters: readonly MeterRow[];
   /** Meters with no parent: the ones that are added. */
-  boundary: MeterRow[];
+  boundary: readonly MeterRow[];
   organisationNames: Map<string, string>;
 }
 
 /** Loads the park's meters limited to the scope; an unknown organisation is NOT_FOUND. */
-async function loadScope(pool: pg.Pool, parkId: string, organisation: string | undefined): Promise<Scope> {
-  const park = await getPark(pool, parkId);
-  const [meters, organisations] = await Promise.all([
-    listMeters(pool, parkId),
-    listOrganisations(pool, parkId, true),
-  ]);
+async function loadScope(
+  pool: pg.Pool,
+  parkId: string,
+  organisation: string | undefined,
+  definitionVersion: number | undefined,
+): Promise<Scope> {
+  const {
+    park,
+    meters,
+    allOrganisations: organisations,
+  } = await parkSnapshot(pool, parkId, definitionVersion);
   const org = organisation ?? null;
   const found = org === null ? undefined : organisations.find((o) => o.id === org);
   if (org !== null && !found) {
@@ -133,22 +140,33 @@ export async function parkOverview(
   options: ScopeOptions = {},
 ): Promise<OverviewResponse> {
   const nowMs = options.nowMs ?? Date.now();
-  const scope = await loadScope(pool, parkId, options.organisation);
+  const scope = await loadScope(pool, parkId, options.organisation, options.definitionVersion);
   const judgedAtMs = Math.min(period.toMs, nowMs);
   const ids = scope.meters.map((m) => m.id);
-  const [energy, amounts, lastAt, rejected] = await Promise.all([
-    energyByCarrier(pool, parkId, period, nowMs),
+  const inService = (m: MeterRow) =>
+    !m.archived &&
+    (m.installedAtMs === null || m.installedAtMs < judgedAtMs) &&
+    (m.removedAtMs === null || m.removedAtMs > judgedAtMs);
+  const [amounts, silentAt, rejected] = await Promise.all([
     meterAmounts(pool, ids, period.fromMs, period.toMs, tilingResolution(period, scope.timeZone)),
-    lastReadingAt(pool, ids, judgedAtMs),
+    // Only meters in service at the judging time can be silent.
+    silentMeters(
+      pool,
+      scope.meters.filter(inService).map((m) => m.id),
+      judgedAtMs,
+      SILENT_AFTER_MS,
+    ),
     rejectedCountsByMeter(pool, parkId),
   ]);
+  const amountsById = new Map<number, MeterAmounts>(amounts.map((a) => [a.meterId, a]));
+  // energyByCarrier's figures, from the totals just loaded: the scope's boundary meters are among them.
+  const energy = carrierEnergy(scope.boundary, amountsById, period, nowMs);
   const rows =
     scope.organisation === null
       ? energy.park
       : energy.organisations.filter((g) => g.organisation === scope.organisation);
   const carriers = rows.map(carrierTotal);
   const totalTce = carriers.reduce((a, c) => a + (c.tce ?? 0), 0);
-  const amountsById = new Map<number, MeterAmounts>(amounts.map((a) => [a.meterId, a]));
 
   const alarms: Alarm[] = [];
   const alarm = (a: Omit<Alarm, 'count' | 'sinceMs' | 'coverage'> & Partial<Alarm>) =>
@@ -171,12 +189,10 @@ export async function parkOverview(
       measuredTotal += a?.measuredSlots ?? 0;
     }
     const org = m.spec.organisation;
-    const inService =
-      !m.archived &&
-      (m.installedAtMs === null || m.installedAtMs < judgedAtMs) &&
-      (m.removedAtMs === null || m.removedAtMs > judgedAtMs);
-    const lastMs = lastAt.get(m.id);
-    if (inService && (lastMs === undefined || lastMs <= judgedAtMs - SILENT_AFTER_MS)) {
+    // Silent: in service at T and no reading in (T − 24 h, T]; lastMs is its last reading at or before T.
+    const silentSince = silentAt.get(m.id);
+    if (silentSince !== undefined) {
+      const lastMs = silentSince ?? undefined;
       if (isBoundary) silent.add(m.id);
       alarm({
         kind: 'silent_meter',
@@ -302,7 +318,7 @@ export async function energyTrend(
   options: ScopeOptions = {},
 ): Promise<TrendResponse> {
   const nowMs = options.nowMs ?? Date.now();
-  const scope = await loadScope(pool, parkId, options.organisation);
+  const scope = await loadScope(pool, parkId, options.organisation, options.definitionVersion);
   const starts = trendBuckets(period, resolution, scope.timeZone);
   const ends = starts.map(
     (s, i) =>
@@ -384,9 +400,9 @@ export async function energyFlow(
   pool: pg.Pool,
   parkId: string,
   period: Period,
-  options: Pick<ScopeOptions, 'organisation'> = {},
+  options: Pick<ScopeOptions, 'organisation' | 'definitionVersion'> = {},
 ): Promise<FlowResponse> {
-  const scope = await loadScope(pool, parkId, options.organisation);
+  const scope = await loadScope(pool, parkId, options.organisation, options.definitionVersion);
   const amounts = await meterAmounts(
     pool,
     scope.boundary.map((m) => m.id),

@@ -4,9 +4,9 @@ import type { PeriodView, RankingResponse, RankingRow } from '../../server/api-t
 import { AppError } from '../../lib/errors.ts';
 import { formatLocal, localBucketStart, parseDateOrInstant } from '../../lib/time.ts';
 import { convertAmount } from '../../lib/units.ts';
-import { getPark, listMeters, listOrganisations, type MeterRow } from '../registry/index.ts';
+import { parkSnapshot, type MeterRow } from '../registry/index.ts';
 import {
-  energyByCarrier,
+  energyByCarrierOver,
   expectedSlots,
   parsePeriod,
   type CarrierEnergy,
@@ -154,24 +154,28 @@ const periodView = (p: Period): PeriodView => ({ label: p.label, fromMs: p.fromM
 /**
  * Organisations ranked by tce (Σ over carriers with a coefficient of their net), with electricity in kWh, coverage,
  * the previous period and the same period a year earlier; `organisations` limits the rows (an enterprise user's view).
- * Three park-wide energyByCarrier calls, no query per organisation.
+ * The park-wide energyByCarrier of the three periods, in one query; no query per organisation.
  */
 export async function organisationRanking(
   pool: pg.Pool,
   parkId: string,
   period: Period,
-  options: { organisations?: readonly string[]; nowMs?: number } = {},
+  options: { organisations?: readonly string[]; nowMs?: number; definitionVersion?: number } = {},
 ): Promise<RankingResponse> {
   const nowMs = options.nowMs ?? Date.now();
-  const park = await getPark(pool, parkId);
+  const { park, organisations, meters, definitionVersion } = await parkSnapshot(
+    pool,
+    parkId,
+    options.definitionVersion,
+  );
   const { previous, lastYear } = comparisonPeriods(period, park.timezone);
-  const [organisations, meters, current, before, yearBefore] = await Promise.all([
-    listOrganisations(pool, parkId),
-    listMeters(pool, parkId),
-    energyByCarrier(pool, parkId, period, nowMs),
-    energyByCarrier(pool, parkId, previous, nowMs),
-    energyByCarrier(pool, parkId, lastYear, nowMs),
-  ]);
+  const [current, before, yearBefore] = await energyByCarrierOver(
+    pool,
+    parkId,
+    [period, previous, lastYear],
+    nowMs,
+    definitionVersion,
+  );
   let listed = organisations;
   if (options.organisations) {
     const wanted = new Set(options.organisations);
@@ -185,9 +189,9 @@ export async function organisationRanking(
     }
   }
   const boundary = meters.filter((m) => !m.spec.parent);
-  const now = figuresByOrganisation(current.organisations, boundary, period, nowMs);
-  const prev = figuresByOrganisation(before.organisations, boundary, previous, nowMs);
-  const last = figuresByOrganisation(yearBefore.organisations, boundary, lastYear, nowMs);
+  const now = figuresByOrganisation(current!.organisations, boundary, period, nowMs);
+  const prev = figuresByOrganisation(before!.organisations, boundary, previous, nowMs);
+  const last = figuresByOrganisation(yearBefore!.organisations, boundary, lastYear, nowMs);
   const rows: RankingRow[] = listed.map((o) => {
     const f = now.get(o.id);
     const p = prev.get(o.id);

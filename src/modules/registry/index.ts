@@ -16,3 +16,4 @@ export {
   type ParkRow,
   type UpsertCounts,
 } from './park.service.ts';
+export { parkSnapshot, type ParkSnapshot } from './park-snapshot.ts';

@@ -11,6 +11,10 @@ export interface ParkRow {
   timezone: string;
   gridRegion: string;
   spec: Park;
+  /** Set anew by every apply that changes the park's definition (from a sequence: never used twice). */
+  definitionVersion: number;
+  /** Set anew by every commit of readings and every re-derivation: what was computed from the data stands while it does. */
+  dataVersion: number;
 }
 
 /** A meter as stored, with its database id and the resolved instants. */
@@ -26,19 +30,30 @@ export interface MeterRow {
   archived: boolean;
 }
 
+const PARK_COLUMNS = `id, name, province, timezone, grid_region AS "gridRegion", spec,
+  definition_version AS "definitionVersion", data_version AS "dataVersion"`;
+
 export async function findPark(db: Queryable, parkId: string): Promise<ParkRow | undefined> {
-  const { rows } = await db.query<ParkRow>(
-    `SELECT id, name, province, timezone, grid_region AS "gridRegion", spec FROM park WHERE id = $1`,
-    [parkId],
-  );
+  const { rows } = await db.query<ParkRow>(`SELECT ${PARK_COLUMNS} FROM park WHERE id = $1`, [parkId]);
   return rows[0];
 }
 
 export async function listParks(db: Queryable): Promise<ParkRow[]> {
-  const { rows } = await db.query<ParkRow>(
-    `SELECT id, name, province, timezone, grid_region AS "gridRegion", spec FROM park ORDER BY id`,
-  );
+  const { rows } = await db.query<ParkRow>(`SELECT ${PARK_COLUMNS} FROM park ORDER BY id`);
   return rows;
+}
+
+/** The park's definition version, or undefined when there is no such park: the one query that validates a cache. */
+export async function findDefinitionVersion(db: Queryable, parkId: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ v: number }>('SELECT definition_version AS v FROM park WHERE id = $1', [
+    parkId,
+  ]);
+  return rows[0]?.v;
+}
+
+/** Gives the park a new definition version (inside the transaction that changed its definition). */
+export async function bumpDefinitionVersion(db: Queryable, parkId: string): Promise<void> {
+  await db.query(`UPDATE park SET definition_version = nextval('park_version_seq') WHERE id = $1`, [parkId]);
 }
 
 /** Inserts or updates the park; returns what happened. */
@@ -213,6 +228,18 @@ export async function listOrganisations(
     [parkId, includeArchived],
   );
   return rows.map((r) => r.spec);
+}
+
+/** Every organisation of a park with its archived flag: file order, archived ones after current ones at a tie. */
+export async function listOrganisationRows(
+  db: Queryable,
+  parkId: string,
+): Promise<{ spec: Organisation; archived: boolean }[]> {
+  const { rows } = await db.query<{ spec: Organisation; archived: boolean }>(
+    `SELECT spec, archived FROM organisation WHERE park_id = $1 ORDER BY position, archived, code`,
+    [parkId],
+  );
+  return rows;
 }
 
 export async function listSites(db: Queryable, parkId: string): Promise<Site[]> {

@@ -82,6 +82,11 @@ export async function applyParkDefinition(pool: pg.Pool, def: ParkDefinition): P
         [changed],
       );
     }
+    const changedAnything =
+      park !== 'unchanged' ||
+      [organisations, sites, meters].some((c) => c.created + c.updated + c.archived > 0);
+    // In the same transaction as the change: a process that sees the new version sees the new definition.
+    if (changedAnything) await repo.bumpDefinitionVersion(client, def.park.id);
     const { rows } = await client.query<{ id: number }>(
       'SELECT id FROM meter WHERE park_id = $1 AND needs_rederive ORDER BY id',
       [def.park.id],

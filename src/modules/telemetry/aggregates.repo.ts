@@ -1,4 +1,4 @@
-/** SQL aggregates over readings and rollups for the modules built on telemetry: totals, grouped bucket sums, last readings. */
+/** SQL aggregates over readings and rollups for the modules built on telemetry: totals, grouped bucket sums, last readings, silent meters. */
 import type pg from 'pg';
 import { isoAt } from '../../db/copy.ts';
 import type { Amounts } from './amounts.ts';
@@ -80,18 +80,70 @@ export async function groupBucketSums(
   return rows;
 }
 
-/** The time of each meter's last reading at or before `atMs` (meters with none are absent). */
+/**
+ * The time of each meter's last reading at or before `atMs` (meters with none are absent): `meter_latest` when that is
+ * at or before `atMs` (always, for the default `atMs` = Infinity), else one probe of the meter's readings.
+ */
 export async function lastReadingAt(
   pool: pg.Pool,
   meterIds: readonly number[],
-  atMs: number,
+  atMs = Infinity,
 ): Promise<Map<number, number>> {
   if (meterIds.length === 0) return new Map();
-  const { rows } = await pool.query<{ meterId: number; atMs: number }>(
-    `SELECT m.id AS "meterId", r.at AS "atMs"
-     FROM unnest($1::int[]) AS m(id)
-     CROSS JOIN LATERAL (SELECT at FROM reading WHERE meter_id = m.id AND at <= $2 ORDER BY at DESC LIMIT 1) r`,
-    [meterIds, isoAt(atMs)],
+  const { rows } =
+    atMs === Infinity
+      ? await pool.query<{ meterId: number; atMs: number }>(
+          `SELECT meter_id AS "meterId", last_at AS "atMs" FROM meter_latest WHERE meter_id = ANY($1::int[])`,
+          [meterIds],
+        )
+      : await pool.query<{ meterId: number; atMs: number | null }>(
+          `SELECT l.meter_id AS "meterId",
+                  CASE WHEN l.last_at <= $2 THEN l.last_at
+                       ELSE (SELECT max(r.at) FROM reading r WHERE r.meter_id = l.meter_id AND r.at <= $2) END AS "atMs"
+           FROM meter_latest l WHERE l.meter_id = ANY($1::int[])`,
+          [meterIds, isoAt(atMs)],
+        );
+  const out = new Map<number, number>();
+  for (const r of rows) if (r.atMs !== null) out.set(r.meterId, r.atMs);
+  return out;
+}
+
+/** The latest reading time of any of these meters, or undefined when none has a reading. */
+export async function latestReadingAt(
+  pool: pg.Pool,
+  meterIds: readonly number[],
+): Promise<number | undefined> {
+  const { rows } = await pool.query<{ atMs: number | null }>(
+    'SELECT max(last_at) AS "atMs" FROM meter_latest WHERE meter_id = ANY($1::int[])',
+    [meterIds],
   );
-  return new Map(rows.map((r) => [r.meterId, r.atMs]));
+  return rows[0]?.atMs ?? undefined;
+}
+
+/**
+ * The meters with no reading in (atMs − silentAfterMs, atMs], each with its last reading at or before `atMs` (null
+ * when it has none): one query. A meter whose latest reading is at or before `atMs` is answered from `meter_latest`;
+ * one with later readings by a probe of the window alone (one or two partitions), and — only when it is silent — one
+ * more for its last reading before `atMs`.
+ */
+export async function silentMeters(
+  pool: pg.Pool,
+  meterIds: readonly number[],
+  atMs: number,
+  silentAfterMs: number,
+): Promise<Map<number, number | null>> {
+  if (meterIds.length === 0) return new Map();
+  const { rows } = await pool.query<{ meterId: number; lastMs: number | null }>(
+    `SELECT m.id AS "meterId",
+            CASE WHEN l.last_at IS NULL OR l.last_at <= $2 THEN l.last_at
+                 ELSE (SELECT max(r.at) FROM reading r WHERE r.meter_id = m.id AND r.at <= $2) END AS "lastMs"
+     FROM unnest($1::int[]) AS m(id)
+     LEFT JOIN meter_latest l ON l.meter_id = m.id
+     WHERE l.last_at IS NULL
+        OR l.last_at <= $3
+        OR (l.last_at > $2
+            AND NOT EXISTS (SELECT 1 FROM reading r WHERE r.meter_id = m.id AND r.at > $3 AND r.at <= $2))`,
+    [meterIds, isoAt(atMs), isoAt(atMs - silentAfterMs)],
+  );
+  return new Map(rows.map((r) => [r.meterId, r.lastMs]));
 }

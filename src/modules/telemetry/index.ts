@@ -9,6 +9,7 @@ export {
   ingestStream,
   prepareBatch,
   loadParkMeters,
+  pipelineMetersOf,
   rebuildRollups,
   rederiveMeters,
   validateRecord,
@@ -25,7 +26,9 @@ export {
   type CsvImportResult,
 } from './csv-import.ts';
 export {
+  carrierEnergy,
   energyByCarrier,
+  energyByCarrierOver,
   expectedSlots,
   flagNames,
   latestDataYear,
@@ -38,6 +41,7 @@ export {
   tilingResolution,
   type BalanceRow,
   type CarrierEnergy,
+  type CarrierEnergyByScope,
   type Period,
   type Resolution,
   type Series,
@@ -47,7 +51,9 @@ export { ensurePartitions } from './readings.repo.ts';
 export {
   groupBucketSums,
   lastReadingAt,
+  latestReadingAt,
   meterAmounts,
+  silentMeters,
   type GroupBucketRow,
   type GroupMembers,
   type MeterAmounts,

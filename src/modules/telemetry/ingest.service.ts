@@ -7,7 +7,13 @@ import { inTransaction } from '../../db/copy.ts';
 import { AppError } from '../../lib/errors.ts';
 import { convertAmount } from '../../lib/units.ts';
 import { parseTimestamp } from '../../lib/time.ts';
-import { getPark, listMeters, listMetersById, type MeterRow } from '../registry/index.ts';
+import {
+  getPark,
+  listMetersById,
+  parkSnapshot,
+  type MeterRow,
+  type ParkSnapshot,
+} from '../registry/index.ts';
 import {
   deriveReading,
   FLAG,
@@ -77,17 +83,29 @@ export function toPipelineMeter(row: MeterRow): PipelineMeter {
   };
 }
 
-/** Loads the park's meters for the pipeline. */
+/** The park's meters for the pipeline, at its current definition (see `parkSnapshot`). */
 export async function loadParkMeters(pool: pg.Pool, parkId: string): Promise<ParkMeters> {
-  const park = await getPark(pool, parkId);
-  const meters = (await listMeters(pool, parkId)).map(toPipelineMeter);
-  return {
-    parkId,
-    timeZone: park.timezone,
-    byCode: new Map(meters.map((m) => [m.code, m])),
-    byId: new Map(meters.map((m) => [m.id, m])),
-    bucketer: createBucketer(park.timezone),
-  };
+  return pipelineMetersOf(await parkSnapshot(pool, parkId));
+}
+
+const pipelineMeters = new WeakMap<ParkSnapshot, ParkMeters>();
+
+/** The pipeline's view of a park definition: built once per snapshot and shared (read it, never change it). */
+export function pipelineMetersOf(snapshot: ParkSnapshot): ParkMeters {
+  let park = pipelineMeters.get(snapshot);
+  if (!park) {
+    const meters = snapshot.meters.map(toPipelineMeter);
+    const timeZone = snapshot.park.timezone;
+    park = {
+      parkId: snapshot.park.id,
+      timeZone,
+      byCode: new Map(meters.map((m) => [m.code, m])),
+      byId: new Map(meters.map((m) => [m.id, m])),
+      bucketer: createBucketer(timeZone),
+    };
+    pipelineMeters.set(snapshot, park);
+  }
+  return park;
 }
 
 export interface ValidReading {
@@ -363,8 +381,10 @@ export async function commitBatches(
       });
     }
     if (rejectedRows.length > 0) await repo.insertRejected(client, park.parkId, rejectedRows);
-    await repo.finishBatches(client, finished);
     for (const { options } of items) await options.beforeCommit?.(client);
+    // Each meter's readings are sorted by time: the last one is its latest of this commit.
+    const latest = [...groups].map(([meterId, rows]) => ({ meterId, atMs: rows[rows.length - 1]!.atMs }));
+    await repo.finishCommit(client, park.parkId, finished, latest);
     return results;
   });
 }
@@ -386,6 +406,7 @@ export async function rederiveMeters(pool: pg.Pool, meterIds: readonly number[])
       mergeAndDerive(meter, stored, [], -Infinity, 0, writes);
       await applyWrites(client, bucketer, writes);
       await client.query('UPDATE meter SET needs_rederive = false WHERE id = $1', [meter.id]);
+      await repo.bumpDataVersion(client, [meter.id]);
     });
   }
 }
@@ -407,6 +428,7 @@ export async function rebuildRollups(
   await inTransaction(pool, async (client) => {
     await repo.lockMeters(client, ids);
     await repo.rebuildRollups(client, ids, park.timeZone);
+    await repo.bumpDataVersion(client, ids);
   });
   return ids.length;
 }

@@ -52,6 +52,19 @@ export async function slotRows(
   return rows;
 }
 
+/** SQL of per meter totals from one rollup level over buckets starting in [$2, $3) ($1: meter ids). */
+const rollupTotalsSql = (resolution: 'hour' | 'day' | 'month') =>
+  `SELECT meter_id AS "meterId", sum(measured) AS measured, sum(estimated) AS estimated,
+          sum(quarantined) AS quarantined, sum(measured_slots) AS "measuredSlots",
+          sum(estimated_slots) AS "estimatedSlots", sum(quarantined_slots) AS "quarantinedSlots"
+   FROM ${ROLLUP_TABLE[resolution]}
+   WHERE meter_id = ANY($1::int[]) AND bucket_at >= $2 AND bucket_at < $3
+   GROUP BY meter_id`;
+
+/** SQL of per meter totals from the readings and splits over [$2, $3) ($1: meter ids). */
+const readingTotalsSql = () =>
+  `SELECT meter_id AS "meterId", ${amountSumsSql(true)} FROM (${slotContributionsSql(true)}) c GROUP BY meter_id`;
+
 /** Per meter totals over [fromMs, toMs) from one rollup level (buckets must tile the period). */
 export async function meterTotals(
   pool: pg.Pool,
@@ -60,15 +73,11 @@ export async function meterTotals(
   fromMs: number,
   toMs: number,
 ): Promise<Omit<BucketRow, 'bucketMs' | 'flags'>[]> {
-  const { rows } = await pool.query<Omit<BucketRow, 'bucketMs' | 'flags'>>(
-    `SELECT meter_id AS "meterId", sum(measured) AS measured, sum(estimated) AS estimated,
-            sum(quarantined) AS quarantined, sum(measured_slots) AS "measuredSlots",
-            sum(estimated_slots) AS "estimatedSlots", sum(quarantined_slots) AS "quarantinedSlots"
-     FROM ${ROLLUP_TABLE[resolution]}
-     WHERE meter_id = ANY($1::int[]) AND bucket_at >= $2 AND bucket_at < $3
-     GROUP BY meter_id`,
-    [meterIds, isoAt(fromMs), isoAt(toMs)],
-  );
+  const { rows } = await pool.query<Omit<BucketRow, 'bucketMs' | 'flags'>>(rollupTotalsSql(resolution), [
+    meterIds,
+    isoAt(fromMs),
+    isoAt(toMs),
+  ]);
   return rows;
 }
 
@@ -79,10 +88,41 @@ export async function meterTotalsFromReadings(
   fromMs: number,
   toMs: number,
 ): Promise<Omit<BucketRow, 'bucketMs' | 'flags'>[]> {
-  const { rows } = await pool.query<Omit<BucketRow, 'bucketMs' | 'flags'>>(
-    `SELECT meter_id AS "meterId", ${amountSumsSql(true)} FROM (${slotContributionsSql(true)}) c GROUP BY meter_id`,
-    [meterIds, isoAt(fromMs), isoAt(toMs)],
-  );
+  const { rows } = await pool.query<Omit<BucketRow, 'bucketMs' | 'flags'>>(readingTotalsSql(), [
+    meterIds,
+    isoAt(fromMs),
+    isoAt(toMs),
+  ]);
+  return rows;
+}
+
+/** One period of `meterTotalsOver`, with the rollup level that tiles it ('15m': from the readings). */
+export interface TotalsPart {
+  resolution: Resolution;
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Per meter totals over several periods in one statement (one round trip): each part is the statement of
+ * `meterTotals` or `meterTotalsFromReadings`, and its rows carry the part's index.
+ */
+export async function meterTotalsOver(
+  pool: pg.Pool,
+  meterIds: readonly number[],
+  parts: readonly TotalsPart[],
+): Promise<(Omit<BucketRow, 'bucketMs' | 'flags'> & { part: number })[]> {
+  if (parts.length === 0) return [];
+  const params: unknown[] = [meterIds];
+  const sql = parts
+    .map((part, i) => {
+      params.push(isoAt(part.fromMs), isoAt(part.toMs));
+      const body = part.resolution === '15m' ? readingTotalsSql() : rollupTotalsSql(part.resolution);
+      const numbered = body.replace(/\$2\b/g, `$${params.length - 1}`).replace(/\$3\b/g, `$${params.length}`);
+      return `SELECT ${i} AS part, t.* FROM (${numbered}) t`;
+    })
+    .join('\nUNION ALL\n');
+  const { rows } = await pool.query<Omit<BucketRow, 'bucketMs' | 'flags'> & { part: number }>(sql, params);
   return rows;
 }
 

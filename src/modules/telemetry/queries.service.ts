@@ -8,8 +8,8 @@ import {
   parseDateOrInstant,
   SLOT_MS,
 } from '../../lib/time.ts';
-import { findMeter, getPark, listMeters, type MeterRow } from '../registry/index.ts';
-import { addAmounts } from './amounts.ts';
+import { getPark, parkSnapshot, type MeterRow } from '../registry/index.ts';
+import { addAmounts, type Amounts } from './amounts.ts';
 import { FLAG } from './derive.ts';
 import * as q from './queries.repo.ts';
 import type { BucketRow, Resolution } from './queries.repo.ts';
@@ -147,12 +147,6 @@ function bucketStarts(period: Period, resolution: Resolution, timeZone: string):
   return starts;
 }
 
-async function meterByCode(pool: pg.Pool, parkId: string, code: string): Promise<MeterRow> {
-  const meter = await findMeter(pool, parkId, code);
-  if (!meter) throw new AppError('NOT_FOUND', `no meter "${code}" in park "${parkId}"`);
-  return meter;
-}
-
 /** A meter's series at a resolution, every bucket present, with coverage, flags and revisions. */
 export async function meterSeries(
   pool: pg.Pool,
@@ -161,9 +155,11 @@ export async function meterSeries(
   period: Period,
   resolution: Resolution,
   nowMs = Date.now(),
+  definitionVersion?: number,
 ): Promise<Series> {
-  const park = await getPark(pool, parkId);
-  const meter = await meterByCode(pool, parkId, meterCode);
+  const { park, metersByCode } = await parkSnapshot(pool, parkId, definitionVersion);
+  const meter = metersByCode.get(meterCode);
+  if (!meter) throw new AppError('NOT_FOUND', `no meter "${meterCode}" in park "${parkId}"`);
   const starts = bucketStarts(period, resolution, park.timezone);
   const rows =
     resolution === '15m'
@@ -273,20 +269,66 @@ export interface CarrierEnergy {
   meters: number;
 }
 
+/** Energy by carrier of a period: per organisation, and for the park. */
+export interface CarrierEnergyByScope {
+  period: Period;
+  organisations: CarrierEnergy[];
+  park: CarrierEnergy[];
+}
+
 /**
  * Energy by carrier for each organisation and for the park over a period: from the boundary meters (meters without
  * a parent), by role, with coverage (measured slots ÷ expected slots). At the park level, meters marked
  * `internalTransfer` (sales between the park's organisations) are left out: they cancel at the park boundary.
+ * `definitionVersion`: the park's, when the caller has just read it (see `parkSnapshot`).
  */
 export async function energyByCarrier(
   pool: pg.Pool,
   parkId: string,
   period: Period,
   nowMs = Date.now(),
-): Promise<{ period: Period; organisations: CarrierEnergy[]; park: CarrierEnergy[] }> {
-  const park = await getPark(pool, parkId);
-  const meters = (await listMeters(pool, parkId)).filter((m) => !m.spec.parent);
-  const totals = await totalsByMeter(pool, meters, period, park.timezone);
+  definitionVersion?: number,
+): Promise<CarrierEnergyByScope> {
+  const [result] = await energyByCarrierOver(pool, parkId, [period], nowMs, definitionVersion);
+  return result!;
+}
+
+/** `energyByCarrier` for several periods at once, with one query for all of them. */
+export async function energyByCarrierOver(
+  pool: pg.Pool,
+  parkId: string,
+  periods: readonly Period[],
+  nowMs = Date.now(),
+  definitionVersion?: number,
+): Promise<CarrierEnergyByScope[]> {
+  const snapshot = await parkSnapshot(pool, parkId, definitionVersion);
+  const timeZone = snapshot.park.timezone;
+  const meters = snapshot.meters.filter((m) => !m.spec.parent);
+  const rows = await q.meterTotalsOver(
+    pool,
+    meters.map((m) => m.id),
+    periods.map((p) => ({ resolution: tilingResolution(p, timeZone), fromMs: p.fromMs, toMs: p.toMs })),
+  );
+  const totals = periods.map(() => new Map<number, Amounts>());
+  for (const r of rows) {
+    const byMeter = totals[r.part]!;
+    const prev = byMeter.get(r.meterId);
+    if (!prev) byMeter.set(r.meterId, { ...r });
+    else addAmounts(prev, r);
+  }
+  return periods.map((p, i) => carrierEnergy(meters, totals[i]!, p, nowMs));
+}
+
+/**
+ * Energy by carrier (see `energyByCarrier`) from the boundary meters' totals over the period (meters absent from
+ * `totals` measured nothing). Pure: the overview computes it from totals it has loaded anyway.
+ */
+export function carrierEnergy(
+  boundary: readonly MeterRow[],
+  totals: ReadonlyMap<number, Amounts>,
+  period: Period,
+  nowMs: number,
+): CarrierEnergyByScope {
   const groups = new Map<string, CarrierEnergy & { expected: number; measuredSlots: number }>();
   const add = (org: string | null, meter: MeterRow) => {
     const key = `${org ?? ''}\u0000${meter.spec.carrier}\u0000${meter.quantityUnit}`;
@@ -319,7 +361,7 @@ export async function energyByCarrier(
     g.expected += expectedSlots(meter, period.fromMs, period.toMs, nowMs);
     g.measuredSlots += t?.measuredSlots ?? 0;
   };
-  for (const m of meters) {
+  for (const m of boundary) {
     add(m.spec.organisation, m);
     // Transfers between the park's own organisations cancel at the park boundary.
     if (!m.spec.internalTransfer) add(null, m);
@@ -359,10 +401,9 @@ export async function subMeterBalance(
   period: Period,
   parentCode?: string,
   nowMs = Date.now(),
+  definitionVersion?: number,
 ): Promise<BalanceRow[]> {
-  const park = await getPark(pool, parkId);
-  const meters = await listMeters(pool, parkId);
-  const byCode = new Map(meters.map((m) => [m.code, m]));
+  const { park, meters, metersByCode: byCode } = await parkSnapshot(pool, parkId, definitionVersion);
   const children = new Map<string, MeterRow[]>();
   for (const m of meters) {
     if (!m.spec.parent) continue;

@@ -261,19 +261,33 @@ export interface BatchCounts {
   rejected: number;
 }
 
-/** Records the counts of a commit's batches and marks them finished, in one statement. */
-export async function finishBatches(
+/**
+ * Ends a commit, in one statement: records the counts of its batches and marks them finished, moves each meter's
+ * latest reading time forward (`meter_latest`), and gives the park a new data version — the last write of the
+ * transaction, so that the park row is held only until the commit (docs/adr/0008).
+ */
+export async function finishCommit(
   db: Queryable,
+  parkId: string,
   batches: readonly { batchId: number; counts: BatchCounts }[],
+  latest: readonly { meterId: number; atMs: number }[],
 ): Promise<void> {
   const col = (f: (c: BatchCounts) => number) => batches.map((b) => f(b.counts));
   await db.query(
-    `UPDATE ingest_batch b
-     SET received = u.received, inserted = u.inserted, unchanged = u.unchanged, revised = u.revised,
-         rejected = u.rejected, finished_at = now()
-     FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[])
-          AS u(id, received, inserted, unchanged, revised, rejected)
-     WHERE b.id = u.id`,
+    `WITH finished AS (
+       UPDATE ingest_batch b
+       SET received = u.received, inserted = u.inserted, unchanged = u.unchanged, revised = u.revised,
+           rejected = u.rejected, finished_at = now()
+       FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[])
+            AS u(id, received, inserted, unchanged, revised, rejected)
+       WHERE b.id = u.id
+     ), latest AS (
+       INSERT INTO meter_latest AS l (meter_id, last_at)
+       SELECT * FROM unnest($7::int[], $8::timestamptz[])
+       ON CONFLICT (meter_id) DO UPDATE SET last_at = GREATEST(l.last_at, EXCLUDED.last_at)
+       WHERE l.last_at < EXCLUDED.last_at
+     )
+     UPDATE park SET data_version = nextval('park_version_seq') WHERE id = $9`,
     [
       batches.map((b) => b.batchId),
       col((c) => c.received),
@@ -281,7 +295,19 @@ export async function finishBatches(
       col((c) => c.unchanged),
       col((c) => c.revised),
       col((c) => c.rejected),
+      latest.map((l) => l.meterId),
+      latest.map((l) => isoAt(l.atMs)),
+      parkId,
     ],
+  );
+}
+
+/** Gives the park of these meters a new data version (after a re-derivation or a rollup rebuild changed its data). */
+export async function bumpDataVersion(db: Queryable, meterIds: readonly number[]): Promise<void> {
+  await db.query(
+    `UPDATE park SET data_version = nextval('park_version_seq')
+     WHERE id IN (SELECT park_id FROM meter WHERE id = ANY($1::int[]))`,
+    [meterIds],
   );
 }
 

@@ -1,8 +1,9 @@
 /** What every route module receives: the gate to park data and the server's shared services. */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import Type from 'typebox';
 import type { Action } from '../../modules/access/index.ts';
+import type { JsonText } from '../answer-cache.ts';
 import type { ImportJobs } from '../import-jobs.ts';
 import type { ParkData, ParkMetersCache } from '../park-data.ts';
 
@@ -24,3 +25,8 @@ export const PeriodText = Type.String({
   maxLength: 48,
   description: "park-local period: '2025', '2025-Q1', '2025-03', '2025-03-14' or 'FROM..TO' (dates)",
 });
+
+/** Sends an answer serialised beforehand (by the answer cache) as the JSON response Fastify would have sent. */
+export function sendJson(reply: FastifyReply, answer: JsonText): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(answer.json);
+}

@@ -4,7 +4,7 @@ import Type from 'typebox';
 import { listParks } from '../../modules/registry/index.ts';
 import { scopeFor } from '../../modules/access/index.ts';
 import { requireUser } from '../auth.ts';
-import { ParkParams, PeriodText, type RouteContext } from './context.ts';
+import { ParkParams, PeriodText, sendJson, type RouteContext } from './context.ts';
 
 const Resolution = Type.Enum(['15m', 'hour', 'day', 'month'] as const);
 const Organisation = Type.Optional(Type.String({ minLength: 1, maxLength: 64 }));
@@ -36,7 +36,7 @@ export function parkReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: { tags: ['parks'], summary: 'A park: organisations in scope, data range', params: ParkParams },
     },
-    async (req) => (await ctx.gate(req, 'read')).info(),
+    async (req, reply) => sendJson(reply, await (await ctx.gate(req, 'read')).info()),
   );
 
   const periodSchema = Type.Object({ period: PeriodText, organisation: Organisation });
@@ -51,7 +51,8 @@ export function parkReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
         querystring: periodSchema,
       },
     },
-    async (req) => (await ctx.gate(req, 'read')).overview(req.query.period, req.query.organisation),
+    async (req, reply) =>
+      sendJson(reply, await (await ctx.gate(req, 'read')).overview(req.query.period, req.query.organisation)),
   );
 
   app.get<{
@@ -67,8 +68,13 @@ export function parkReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
         querystring: Type.Object({ period: PeriodText, resolution: Resolution, organisation: Organisation }),
       },
     },
-    async (req) =>
-      (await ctx.gate(req, 'read')).trend(req.query.period, req.query.resolution, req.query.organisation),
+    async (req, reply) =>
+      sendJson(
+        reply,
+        await (
+          await ctx.gate(req, 'read')
+        ).trend(req.query.period, req.query.resolution, req.query.organisation),
+      ),
   );
 
   app.get<{ Params: { park: string }; Querystring: PeriodQuery }>(
@@ -81,7 +87,8 @@ export function parkReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
         querystring: periodSchema,
       },
     },
-    async (req) => (await ctx.gate(req, 'read')).flow(req.query.period, req.query.organisation),
+    async (req, reply) =>
+      sendJson(reply, await (await ctx.gate(req, 'read')).flow(req.query.period, req.query.organisation)),
   );
 
   app.get<{ Params: { park: string }; Querystring: { period: string } }>(
@@ -94,7 +101,7 @@ export function parkReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
         querystring: Type.Object({ period: PeriodText }),
       },
     },
-    async (req) => (await ctx.gate(req, 'read')).ranking(req.query.period),
+    async (req, reply) => sendJson(reply, await (await ctx.gate(req, 'read')).ranking(req.query.period)),
   );
 
   app.get<{ Params: { park: string; org: string }; Querystring: { period: string } }>(
@@ -107,7 +114,11 @@ export function parkReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
         querystring: Type.Object({ period: PeriodText }),
       },
     },
-    async (req) => (await ctx.gate(req, 'read')).organisationDetail(req.params.org, req.query.period),
+    async (req, reply) =>
+      sendJson(
+        reply,
+        await (await ctx.gate(req, 'read')).organisationDetail(req.params.org, req.query.period),
+      ),
   );
 
   app.get<{ Params: { park: string }; Querystring: { organisation?: string } }>(
@@ -120,7 +131,8 @@ export function parkReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
         querystring: Type.Object({ organisation: Organisation }),
       },
     },
-    async (req) => ({ meters: await (await ctx.gate(req, 'read')).meterViews(req.query.organisation) }),
+    async (req, reply) =>
+      sendJson(reply, await (await ctx.gate(req, 'read')).meterList(req.query.organisation)),
   );
 
   app.get<{
@@ -137,8 +149,13 @@ export function parkReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
         querystring: Type.Object({ period: PeriodText, resolution: Type.Optional(Resolution) }),
       },
     },
-    async (req) =>
-      (await ctx.gate(req, 'read')).series(req.params.meter, req.query.period, req.query.resolution ?? 'day'),
+    async (req, reply) =>
+      sendJson(
+        reply,
+        await (
+          await ctx.gate(req, 'read')
+        ).series(req.params.meter, req.query.period, req.query.resolution ?? 'day'),
+      ),
   );
 
   app.get<{ Params: { park: string }; Querystring: { period: string } }>(

@@ -234,7 +234,6 @@ async function applyDefinition(
   const summary = await applyParkDefinition(ctx.pool, def);
   const rederived = (await listMetersById(ctx.pool, summary.metersToRederive)).map((m) => m.code);
   if (summary.metersToRederive.length > 0) await rederiveMeters(ctx.pool, summary.metersToRederive);
-  ctx.cache.invalidate(def.park.id);
   await recordAudit(ctx.pool, {
     actor,
     action: 'park.apply',
