@@ -243,6 +243,11 @@ describe('embedded broker', () => {
         WHERE m.code = 'PV-1' AND r.at = '2025-03-01T00:15:00Z'`,
     );
     expect(rows[0]!.n).toBe(0);
+    // The rejected record keeps the reading as it was sent, without the parser's annotations.
+    const kept = await db.pool.query<{ raw: string }>(
+      `SELECT raw FROM rejected_record WHERE meter_code = 'PV-1' AND field = 'meter' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(JSON.parse(kept.rows[0]!.raw)).toEqual(payload.readings[1]);
   });
 
   it('stores a message once when its PUBACK is lost after the commit: the gateway sends it again', async () => {

@@ -136,7 +136,8 @@ function reject(
       line: rec.line ?? null,
       field,
       reason,
-      raw: rec.raw ?? JSON.stringify(rec),
+      // The record as sent, without the parser's own annotations (line, malformed).
+      raw: rec.raw ?? JSON.stringify({ meter: rec.meter, at: rec.at, value: rec.value, unit: rec.unit }),
     },
   };
 }
