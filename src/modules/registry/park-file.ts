@@ -1,9 +1,9 @@
 /**
  * The park definition file (YAML or JSON): parsing with every problem reported at its line, and export back to YAML.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document } from 'yaml';
-import { AppError, type InputIssue } from '../../lib/errors.ts';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { stringify } from 'yaml';
+import { parseYamlInput, type PathIssue, type Segment } from '../../lib/yaml-input.ts';
 import { isValidTimeZone, parseDateOrInstant } from '../../lib/time.ts';
 import { CARRIERS, READING_KINDS, unitProblem, type Carrier, type ReadingKind } from '../../lib/units.ts';
 import {
@@ -15,7 +15,6 @@ import {
 } from './park-model.ts';
 
 type Json = Record<string, unknown>;
-type Segment = string | number;
 
 const isRecord = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,115 +26,12 @@ const stringAt = (record: Json, key: string): string | undefined => {
 const isOneOf = <T extends string>(values: readonly T[], value: unknown): value is T =>
   (values as readonly unknown[]).includes(value);
 
-/** Renders a path as `meters[12].unit`. */
-function fieldName(path: readonly Segment[]): string {
-  let field = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') field += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(segment)) field += field === '' ? segment : `.${segment}`;
-    else field += `[${JSON.stringify(segment)}]`;
-  }
-  return field;
-}
-
-/** Line (1-based) of the node at `path`, or of its nearest existing ancestor; map entries point at their key. */
-function lineOf(doc: Document, lineCounter: LineCounter, path: readonly Segment[]): number {
-  let node: unknown = doc.contents;
-  let offset = isMap(node) || isSeq(node) || isScalar(node) ? (node.range?.[0] ?? 0) : 0;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === segment);
-      if (!pair) break;
-      if (isScalar(pair.key) && pair.key.range) offset = pair.key.range[0];
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item: unknown = node.items[segment];
-      if (!(isMap(item) || isSeq(item) || isScalar(item))) break;
-      if (item.range) offset = item.range[0];
-      node = item;
-    } else break;
-  }
-  return lineCounter.linePos(offset).line;
-}
-
 // ---- schema errors -----------------------------------------------------------------------------------------------
 
 let validator: ValidateFunction | undefined;
-const validate = (value: unknown) => {
-  validator ??= new Ajv({ allErrors: true, verbose: true }).compile(ParkDefinitionSchema);
-  return validator(value) ? [] : (validator.errors ?? []);
-};
 
 const ID_PATTERN = (ParkSchema.properties.id as { pattern?: string }).pattern;
-const withArticle = (noun: string) => (/^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`);
-
-/** Splits a JSON pointer into segments, reading numbers where the data holds an array. */
-function pointerPath(pointer: string, data: unknown): Segment[] {
-  const path: Segment[] = [];
-  let value = data;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    const segment: Segment = Array.isArray(value) && /^\d+$/.test(key) ? Number(key) : key;
-    path.push(segment);
-    value =
-      isRecord(value) || Array.isArray(value) ? (value as Record<Segment, unknown>)[segment] : undefined;
-  }
-  return path;
-}
-
-/** Turns ajv's errors into one plain reason each, collapsing a union of constants (anyOf of const) or an enum into one "must be one of". */
-function schemaIssues(errors: readonly ErrorObject[], data: unknown): { path: Segment[]; reason: string }[] {
-  const unionPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
-  const issues: { path: Segment[]; reason: string }[] = [];
-  for (const error of errors) {
-    if (unionPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
-    const path = pointerPath(error.instancePath, data);
-    const params = error.params as Record<string, unknown>;
-    switch (error.keyword) {
-      case 'required':
-        issues.push({ path: [...path, String(params.missingProperty)], reason: 'is required' });
-        continue;
-      case 'additionalProperties':
-        issues.push({
-          path: [...path, String(params.additionalProperty)],
-          reason: `unknown field "${String(params.additionalProperty)}"`,
-        });
-        continue;
-    }
-    issues.push({ path, reason: schemaReason(error, params) });
-  }
-  return issues;
-}
-
-function schemaReason(error: ErrorObject, params: Record<string, unknown>): string {
-  switch (error.keyword) {
-    case 'anyOf': {
-      const branches = arrayOf(error.schema);
-      const values = branches.map((branch) => (isRecord(branch) ? branch.const : undefined));
-      return values.every((value) => value !== undefined)
-        ? `must be one of: ${values.map(String).join(', ')}`
-        : 'does not match any allowed form';
-    }
-    case 'enum':
-      return `must be one of: ${arrayOf(params.allowedValues).map(String).join(', ')}`;
-    case 'type':
-      return `must be ${withArticle(arrayOf(params.type).length ? arrayOf(params.type).join(' or ') : String(params.type))}`;
-    case 'const':
-      return `must be ${JSON.stringify(params.allowedValue)}`;
-    case 'minLength':
-      return params.limit === 1
-        ? 'must not be empty'
-        : `must have at least ${String(params.limit)} characters`;
-    case 'maxLength':
-      return `must have at most ${String(params.limit)} characters`;
-    case 'pattern':
-      return params.pattern === ID_PATTERN
-        ? "must be an id: letters, digits, '.', '_' or '-', starting with a letter or digit"
-        : `must match ${String(params.pattern)}`;
-    default:
-      return error.message ?? 'is invalid';
-  }
-}
+const ID_REASON = "must be an id: letters, digits, '.', '_' or '-', starting with a letter or digit";
 
 // ---- semantic checks ---------------------------------------------------------------------------------------------
 
@@ -159,11 +55,8 @@ const INDUSTRY_CODE = /^[A-T](\d{2}|\d{3}|\d{4})?$/;
 const GREEN_ROLES: readonly string[] = ['generation', 'direct_green_supply'];
 
 /** Checks what the schema cannot: ids, references, the meter tree, units, dates and codes. Tolerates invalid shapes. */
-function semanticIssues(
-  data: unknown,
-  lineAt: (path: Segment[]) => number,
-): { path: Segment[]; reason: string }[] {
-  const issues: { path: Segment[]; reason: string }[] = [];
+function semanticIssues(data: unknown, lineAt: (path: Segment[]) => number): PathIssue[] {
+  const issues: PathIssue[] = [];
   const add = (path: Segment[], reason: string) => issues.push({ path, reason });
   const root = isRecord(data) ? data : {};
   const park = isRecord(root.park) ? root.park : {};
@@ -352,46 +245,11 @@ function semanticIssues(
 
 /** Parses and validates a park definition file (YAML or JSON text). Throws AppError('BAD_INPUT', ..., { issues }) listing EVERY problem, each issue with file, line (1-based), field (a JSON path like meters[12].unit) and reason. */
 export function parseParkDefinition(text: string, fileName: string): ParkDefinition {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const fail = (issues: InputIssue[]): never => {
-    issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    const count = `${issues.length} problem${issues.length === 1 ? '' : 's'}`;
-    throw new AppError('BAD_INPUT', `${fileName}: ${count}`, { issues });
-  };
-  if (doc.errors.length > 0) {
-    fail(
-      doc.errors.map((error) => ({
-        file: fileName,
-        line: lineCounter.linePos(error.pos[0]).line,
-        field: '',
-        reason: error.message,
-      })),
-    );
-  }
-  if (doc.contents === null) fail([{ file: fileName, line: 1, field: '', reason: 'file is empty' }]);
-
-  let data: unknown;
-  try {
-    data = doc.toJS();
-  } catch (error) {
-    fail([
-      { file: fileName, line: 1, field: '', reason: error instanceof Error ? error.message : String(error) },
-    ]);
-  }
-  const lineAt = (path: Segment[]) => lineOf(doc, lineCounter, path);
-  const problems = [...schemaIssues(validate(data), data), ...semanticIssues(data, lineAt)];
-  if (problems.length > 0) {
-    fail(
-      problems.map(({ path, reason }) => ({
-        file: fileName,
-        line: lineAt(path),
-        field: fieldName(path),
-        reason,
-      })),
-    );
-  }
-  return data as ParkDefinition;
+  validator ??= new Ajv({ allErrors: true, verbose: true }).compile(ParkDefinitionSchema);
+  return parseYamlInput<ParkDefinition>(text, fileName, validator, {
+    patternNames: ID_PATTERN ? { [ID_PATTERN]: ID_REASON } : {},
+    semantic: semanticIssues,
+  });
 }
 
 /** Copies `value` with object keys in the schema's property order (unknown keys last) and undefined fields dropped. */
