@@ -171,8 +171,8 @@ export function keepFailureExitCode(): void {
   if (exitGuarded) return;
   exitGuarded = true;
   const exit = process.exit.bind(process);
-  process.exit = ((code?: string | number | null) => {
+  process.exit = (code?: string | number | null): never => {
     const recorded = Number(process.exitCode ?? 0);
     return exit(Number(code ?? 0) === 0 && recorded !== 0 ? recorded : (code ?? undefined));
-  }) as typeof process.exit;
+  };
 }
