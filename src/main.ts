@@ -7,6 +7,7 @@ import { openDatabase, type Database } from './db/database.ts';
 import { AppError, exitCodeFor, formatIssue } from './lib/errors.ts';
 import { formatNumber, formatPercent, renderCsv, renderTable } from './lib/format.ts';
 import { formatLocal } from './lib/time.ts';
+import type { Infeasibility, SolveFailure, SolveProgress } from './modules/microgrid/index.ts';
 import {
   applyParkDefinition,
   exportPark,
@@ -564,6 +565,109 @@ gateway
       const parkId = await resolvePark(db, opts.park, config);
       await revokeGateway(db.pool, parkId, id, cliActor());
       print(`revoked gateway ${id} in park ${parkId}`);
+    });
+  });
+
+const microgrid = program
+  .command('microgrid')
+  .description('source-grid-load-storage: sizing and dispatch scenarios');
+
+/** A scenario given as a file (saved first) or as the id of a saved one. */
+async function scenarioId(db: Database, parkId: string, ref: string): Promise<string> {
+  if (!fs.existsSync(ref)) return ref;
+  const { saveScenario } = await import('./modules/microgrid/index.ts');
+  const spec = await saveScenario(
+    db.pool,
+    parkId,
+    fs.readFileSync(ref, 'utf8'),
+    path.basename(ref),
+    cliActor(),
+  );
+  return spec.id;
+}
+
+/** Progress of a long solve, on stderr. */
+function solveProgress(p: SolveProgress): void {
+  if (p.kind === 'iterations')
+    process.stderr.write(`  ${p.iterations} iterations, ${(p.elapsedMs / 1000).toFixed(1)} s\n`);
+}
+
+/** Prints a run's notes, and — when there is no plan — why (the conflicts and their relaxations); false then. */
+function reportedOptimal<T extends { status: 'optimal' }>(
+  runId: number,
+  outcome: T | Infeasibility | SolveFailure,
+  notes: readonly string[],
+): outcome is T {
+  for (const n of notes) process.stderr.write(`note: ${n}\n`);
+  if (outcome.status === 'optimal') return true;
+  print(`run ${runId}: ${outcome.status} — ${outcome.message}`);
+  for (const c of outcome.status === 'infeasible' ? outcome.conflicts : [])
+    print(`  ${c.constraint}: ${c.description} (relax by ${formatNumber(c.relaxBy)} ${c.unit})`);
+  process.exitCode = 1;
+  return false;
+}
+
+microgrid
+  .command('size <scenario>')
+  .description(
+    '以荷定源: the PV, wind and storage to build for a target at the least annualised cost (file or id)',
+  )
+  .addOption(parkOption)
+  .addOption(formatOption)
+  .option('--days <k>', 'fast mode: solve on k representative days', (v) => Number(v))
+  .option('--compare', 'with --days: also solve the full year and report the error')
+  .action(async (ref: string, opts: { park?: string; format: string; days?: number; compare?: boolean }) => {
+    const { runSizing } = await import('./modules/microgrid/index.ts');
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const id = await scenarioId(db, parkId, ref);
+      const { runId, outcome, notes } = await runSizing(db.pool, parkId, id, cliActor(), {
+        ...(opts.days !== undefined ? { representativeDays: opts.days } : {}),
+        compareWithFullYear: Boolean(opts.compare),
+        onProgress: solveProgress,
+      });
+      if (opts.format === 'json') return print(JSON.stringify({ runId, notes, ...outcome }, null, 2));
+      if (!reportedOptimal(runId, outcome, notes)) return;
+      print(`run ${runId}: optimal (${outcome.mode}), green share ${formatPercent(outcome.greenShare)}`);
+      print(
+        renderTable(
+          ['technology', 'existing', 'added', 'total'],
+          Object.entries(outcome.capacities).map(([tech, c]) => [
+            tech,
+            formatNumber(c.existing),
+            formatNumber(c.added),
+            formatNumber(c.total),
+          ]),
+        ),
+      );
+      print(
+        `annual cost ${formatNumber(outcome.cost.totalCny)} CNY; levelised ${outcome.levelisedCostCnyPerKwh.toFixed(4)} CNY/kWh; ` +
+          `curtailment ${formatPercent(outcome.energy.curtailmentShare)}; CO2 ${formatNumber(outcome.co2Tco2)} t`,
+      );
+      if (outcome.comparison)
+        print(
+          `representative days vs full year: ${formatPercent(outcome.comparison.relativeError)} of the objective`,
+        );
+    });
+  });
+
+microgrid
+  .command('dispatch <scenario>')
+  .description('plan a day: storage, shiftable loads and PV under the tariff (file or saved scenario id)')
+  .addOption(parkOption)
+  .addOption(formatOption)
+  .action(async (ref: string, opts: { park?: string; format: string }) => {
+    const { runDispatch } = await import('./modules/microgrid/index.ts');
+    await withDb(async (db) => {
+      const parkId = await resolvePark(db, opts.park, config);
+      const id = await scenarioId(db, parkId, ref);
+      const { runId, outcome, notes } = await runDispatch(db.pool, parkId, id, cliActor(), {
+        onProgress: solveProgress,
+      });
+      if (opts.format === 'json') return print(JSON.stringify({ runId, notes, ...outcome }, null, 2));
+      if (!reportedOptimal(runId, outcome, notes)) return;
+      print(`run ${runId}: optimal plan for ${outcome.loadKw.length} steps of ${outcome.stepMinutes} min`);
+      print(JSON.stringify(outcome.totals, null, 2));
     });
   });
 

@@ -186,9 +186,44 @@ const PROBES: Record<string, Probe> = {
     request: () => ({ method: 'DELETE', url: `${P}/gateways/gw-victim` }),
   },
   'GET /api/parks/:park/audit': { allowed: ['admin', 'auditor'], request: get(`${P}/audit`) },
+  'GET /api/parks/:park/microgrid/scenarios': {
+    allowed: ['admin', 'auditor'],
+    request: get(`${P}/microgrid/scenarios`),
+  },
+  'GET /api/parks/:park/microgrid/scenarios/:id': {
+    allowed: ['admin', 'auditor'],
+    request: get(`${P}/microgrid/scenarios/day-plan`),
+  },
+  'PUT /api/parks/:park/microgrid/scenarios/:id': {
+    allowed: ['admin'],
+    request: () => ({
+      method: 'PUT',
+      url: `${P}/microgrid/scenarios/day-plan`,
+      contentType: 'application/yaml',
+      payload: DAY_PLAN,
+    }),
+  },
+  'POST /api/parks/:park/microgrid/scenarios/:id/runs': {
+    allowed: ['admin'],
+    request: () => ({ method: 'POST', url: `${P}/microgrid/scenarios/day-plan/runs` }),
+  },
+  'GET /api/parks/:park/microgrid/runs/:run': {
+    allowed: ['admin', 'auditor'],
+    request: get(`${P}/microgrid/runs/1`),
+  },
 };
 
 let importId = '';
+
+/** A day plan for 2025-01-02, when the test park has a whole day of electricity data (seeded below). */
+const DAY_PLAN = `id: day-plan
+kind: dispatch
+name: day plan
+date: '2025-01-02'
+load: { source: metered, stepMinutes: 15 }
+tariff: yunnan-2025-demo
+objective: cost
+`;
 
 async function call(caller: Caller, req: ReturnType<Probe['request']>) {
   const headers: Record<string, string> = {};
@@ -250,7 +285,27 @@ beforeAll(async () => {
   );
   tokens.gateway = (await createGateway(db.pool, 'p1', { id: 'gw-1' }, 'test')).token;
   await createGateway(db.pool, 'p1', { id: 'gw-victim' }, 'test');
+  // A whole day of electricity (2025-01-02) for the dispatch probes: E-MAIN +1 raw (×100 = 100 kWh) a slot, PV-1 at 50 kW.
+  const day = Array.from({ length: 97 }, (_, i) =>
+    new Date(Date.parse('2025-01-01T16:00:00Z') + i * 900_000).toISOString(),
+  );
+  await ingestBatch(
+    db.pool,
+    park,
+    [
+      ...day.map((at, i) => ({ meter: 'E-MAIN', at, value: 20 + i })),
+      ...day.map((at) => ({ meter: 'PV-1', at, value: 50 })),
+    ],
+    { source: 'test', nowMs: NOW },
+  );
   app = await buildApp({ pool: db.pool, now: () => NOW });
+  for (const probe of [
+    'PUT /api/parks/:park/microgrid/scenarios/:id',
+    'POST /api/parks/:park/microgrid/scenarios/:id/runs',
+  ]) {
+    const r = await call('admin', PROBES[probe]!.request('admin'));
+    if (r.statusCode >= 300) throw new Error(`${probe}: ${r.body}`);
+  }
   const res = await call('admin', PROBES['POST /api/parks/:park/imports']!.request('admin'));
   importId = res.json<{ id: string }>().id;
   await app.imports.drain();
@@ -422,5 +477,52 @@ describe('access control on every endpoint', () => {
       expect(bad.statusCode).toBe(401);
       expect(bad.json<{ message: string }>().message).toBe('wrong user name or password');
     }
+  });
+});
+
+describe('microgrid through the API', () => {
+  it('plans the seeded day: with no storage or PV the whole metered load is imported', async () => {
+    // E-MAIN: 100 kWh per 15 min = 400 kW; PV-1 (generation, counted in the park's net load): 50 kW → 450 kW for
+    // 96 steps: 10,800 kWh imported, peak 450 kW.
+    const res = await call('admin', { method: 'POST', url: `${P}/microgrid/scenarios/day-plan/runs` });
+    expect(res.statusCode, res.body).toBe(200);
+    const { outcome } = res.json<{
+      outcome: { status: string; totals: { gridImportKwh: number; peakKw: number } };
+    }>();
+    expect(outcome.status).toBe('optimal');
+    expect(outcome.totals.gridImportKwh).toBeCloseTo(10_800, 6);
+    expect(outcome.totals.peakKw).toBeCloseTo(450, 6);
+  });
+});
+
+describe('microgrid sizing through the API', () => {
+  it('builds nothing when building costs more than buying, and imports the whole metered load', async () => {
+    // The seeded day again (450 kW for 24 h = 10,800 kWh). PV at 100,000 CNY/kW can never pay back at these prices,
+    // and there is no target: the optimum builds nothing and buys everything.
+    const yaml = `id: no-build
+kind: sizing
+name: no build
+period: '2025-01-02'
+load: { source: metered, stepMinutes: 60 }
+pv: { tiltDeg: 25, azimuthDeg: 180, cost: { capexPerUnit: 100000, lifetimeYears: 25, omShare: 0.01 } }
+tariff: yunnan-2025-demo
+discountRate: 0.06
+target: { kind: none }
+`;
+    const put = await call('admin', {
+      method: 'PUT',
+      url: `${P}/microgrid/scenarios/no-build`,
+      contentType: 'application/yaml',
+      payload: yaml,
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const res = await call('admin', { method: 'POST', url: `${P}/microgrid/scenarios/no-build/runs` });
+    expect(res.statusCode, res.body).toBe(200);
+    const { outcome } = res.json<{
+      outcome: { status: string; capacities: { pv: { added: number } }; energy: { gridImportKwh: number } };
+    }>();
+    expect(outcome.status).toBe('optimal');
+    expect(outcome.capacities.pv.added).toBeCloseTo(0, 6);
+    expect(outcome.energy.gridImportKwh).toBeCloseTo(10_800, 6);
   });
 });

@@ -18,6 +18,7 @@ import { AnswerCache } from './answer-cache.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { ParkMetersCache } from './park-data.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
+import { microgridRoutes } from './routes/microgrid.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import type { RouteContext } from './routes/context.ts';
 import { parkReadRoutes } from './routes/park-read.routes.ts';
@@ -216,6 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
   parkReadRoutes(app, ctx);
   parkWriteRoutes(app, ctx);
   adminRoutes(app, ctx);
+  microgridRoutes(app, ctx);
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const hasWeb = fs.existsSync(path.join(webRoot, 'index.html'));

@@ -9,6 +9,7 @@ import { AppError } from '../lib/errors.ts';
 import { formatLocal, SLOT_MS } from '../lib/time.ts';
 import { meterInScope, type ParkScope } from '../modules/access/index.ts';
 import { energyFlow, energyTrend, organisationRanking, parkOverview } from '../modules/energy/index.ts';
+import * as microgrid from '../modules/microgrid/index.ts';
 import { parkSnapshot, type MeterRow, type ParkRow, type ParkSnapshot } from '../modules/registry/index.ts';
 import {
   energyByCarrier,
@@ -358,6 +359,49 @@ export class ParkData {
    * Ingests readings sent by the caller. Every meter named must be in the caller's scope: otherwise the whole request
    * is refused (FORBIDDEN, naming the meters) and nothing is stored — the sender still has its data.
    */
+  /** Planning scenarios are park-level: not for a caller scoped to one organisation. */
+  private parkLevelOnly(what: string): void {
+    if (this.scope.organisation !== null)
+      throw new AppError('FORBIDDEN', `${what} is park-level planning: park admins and auditors only`);
+  }
+
+  async scenarios() {
+    this.parkLevelOnly('source-grid-load-storage');
+    return (await microgrid.listScenarios(this.pool, this.park.id)).map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      name: s.name,
+      updatedBy: s.updatedBy,
+      updatedAtMs: s.updatedAtMs,
+    }));
+  }
+
+  async scenario(id: string) {
+    this.parkLevelOnly('source-grid-load-storage');
+    const s = await microgrid.getScenario(this.pool, this.park.id, id);
+    return { ...s, runs: await microgrid.listRuns(this.pool, this.park.id, id) };
+  }
+
+  async saveScenario(text: string, fileName: string) {
+    const spec = await microgrid.saveScenario(this.pool, this.park.id, text, fileName, this.scope.actor);
+    return spec;
+  }
+
+  async runScenario(id: string) {
+    this.parkLevelOnly('source-grid-load-storage');
+    const s = await microgrid.getScenario(this.pool, this.park.id, id);
+    return s.kind === 'dispatch'
+      ? microgrid.runDispatch(this.pool, this.park.id, s, this.scope.actor, { timeoutMs: 60_000 })
+      : microgrid.runSizing(this.pool, this.park.id, s, this.scope.actor, { timeoutMs: 120_000 });
+  }
+
+  async run(runId: number) {
+    this.parkLevelOnly('source-grid-load-storage');
+    const r = await microgrid.findRunResult(this.pool, this.park.id, runId);
+    if (!r) throw new AppError('NOT_FOUND', `no run ${runId} in park "${this.park.id}"`);
+    return r;
+  }
+
   async ingest(records: readonly ReadingRecord[], source: string): Promise<IngestResultView> {
     if (this.scope.organisation !== null || this.scope.meters !== null) {
       const byCode = (await this.snapshot()).metersByCode;

@@ -12,3 +12,4 @@ export {
 export { demoReadingsCsv, DEMO_CSV_HEADER } from './demo-csv.ts';
 export { DEMO_EPOCH, FAULT_METERS, FAULT_TIMES } from './demo-faults.ts';
 export { buildDemo, type BuildDemoOptions, type BuildDemoResult } from './build-demo.ts';
+export { ensureDemoScenarios, DEMO_SCENARIO_FILES } from './demo-scenarios.ts';
