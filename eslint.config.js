@@ -43,6 +43,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The web app may also import a module's import-free `types.ts` (type-only): the shapes it shares with the server.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)modules/[^/]+/(?!index\\.ts$|types\\.ts$)[^/]+$',
+              message: 'Import a module through its index.ts (the web app: or its import-free types.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
   prettier,
 );

@@ -25,6 +25,7 @@ const OrganisationPage = lazy(() => import('./features/organisations/Organisatio
 const MetersPage = lazy(() => import('./features/meters/MetersPage.tsx'));
 const MeterPage = lazy(() => import('./features/meters/MeterPage.tsx'));
 const QualityPage = lazy(() => import('./features/quality/QualityPage.tsx'));
+const MicrogridPage = lazy(() => import('./features/microgrid/MicrogridPage.tsx'));
 const SetupPage = lazy(() => import('./features/setup/SetupPage.tsx'));
 
 type Session =
@@ -223,6 +224,8 @@ function routeContent(path: readonly string[], ctx: ParkContextValue): [PageKey,
       return ['meters', <MetersPage key="meters" />];
     case 'quality':
       return ['quality', <QualityPage key="quality" />];
+    case 'microgrid':
+      return ['microgrid', <MicrogridPage key={`microgrid-${id ?? ''}`} scenario={id} />];
     case 'setup':
       return ['setup', <SetupPage key="setup" tab={id} extra={extra} />];
     default:

@@ -210,3 +210,14 @@ export function localDay(ms: number, timeZone: string): string {
   }
   return f.format(ms);
 }
+
+/**
+ * Money in yuan: "¥12,345", "¥0.412", "−¥1,200" (the same in both languages, like the energy units). `fraction`
+ * fixes the decimals (prices per kWh), otherwise about four significant digits.
+ */
+export function formatCny(value: number | null | undefined, fraction?: number): string {
+  if (!isNumber(value)) return MISSING;
+  const text = formatNumber(Math.abs(value), fraction);
+  const digits = fraction ?? fractionDigits(value);
+  return value < 0 && Number(Math.abs(value).toFixed(digits)) !== 0 ? `${MINUS}¥${text}` : `¥${text}`;
+}

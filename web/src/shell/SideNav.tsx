@@ -4,7 +4,7 @@ import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { formatDay } from '../period.ts';
 import { usePark } from './park-context.tsx';
 
-export type PageKey = 'overview' | 'flow' | 'organisations' | 'meters' | 'quality' | 'setup';
+export type PageKey = 'overview' | 'flow' | 'organisations' | 'meters' | 'quality' | 'microgrid' | 'setup';
 
 const ICONS: Readonly<Record<PageKey, ReactNode>> = {
   overview: <path d="M3 13h7V3H3zm0 8h7v-6H3zm11 0h7V11h-7zm0-18v6h7V3z" />,
@@ -18,6 +18,7 @@ const ICONS: Readonly<Record<PageKey, ReactNode>> = {
   quality: (
     <path d="M12 2 3 6v6c0 5 4 9 9 10 5-1 9-5 9-10V6zm-1.2 14L7 12.2l1.4-1.4 2.4 2.4 4.8-4.8L17 9.8z" />
   ),
+  microgrid: <path d="M11 2 4 13h6l-1 9 7-11h-6zM18 15h3v7h-3zM19 13h1v2h-1z" />,
   setup: (
     <path d="M19.4 13a7.6 7.6 0 0 0 0-2l2-1.6-2-3.4-2.4 1a7 7 0 0 0-1.7-1L15 3.5h-4l-.4 2.5a7 7 0 0 0-1.7 1l-2.4-1-2 3.4L6.6 11a7.6 7.6 0 0 0 0 2l-2 1.6 2 3.4 2.4-1c.5.4 1.1.8 1.7 1l.4 2.5h4l.4-2.5c.6-.2 1.2-.6 1.7-1l2.4 1 2-3.4zM13 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7z" />
   ),
@@ -43,6 +44,8 @@ export function SideNav({
     { key: 'meters', label: 'nav.meters', to: link(['meters']) },
     { key: 'quality', label: 'nav.quality', to: link(['quality']) },
   ];
+  // Source-grid-load-storage planning is park-level: park admins and auditors, not enterprise users.
+  if (!scope) items.push({ key: 'microgrid', label: 'nav.microgrid', to: link(['microgrid']) });
   if (isAdmin) items.push({ key: 'setup', label: 'nav.setup', to: link(['setup']) });
   return (
     <nav className={`sidenav ${open ? 'sidenav-open' : ''}`} aria-label={t('nav.main')}>

@@ -1,0 +1,223 @@
+/**
+ * 源网荷储 in real Chromium against the real server (14-day demo, January 2025): a dispatch scenario saved through the
+ * API is run from the page by the park admin, and the page's total cost equals the API's `totals.costCny` formatted
+ * by web/src/format.ts; an infeasible scenario lists its conflicts; a bad file shows its errors by line; the auditor
+ * reads without the Run button; the enterprise user has no entry and a forbidden message.
+ * Screenshots: docs/screenshots/microgrid-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/app-server.ts';
+import { formatCny, formatQuantity } from '../../web/src/format.ts';
+import { assertWebBuilt, launchChromium, login, newContext, open, screenshot, settle } from './browser.ts';
+
+let server: TestServer;
+let browser: Browser;
+let park: string;
+
+const DISPATCH_ID = 'dispatch-jan-10';
+const INFEASIBLE_ID = 'dispatch-jan-10-tight';
+
+const DISPATCH_YAML = `# Day-ahead plan for 10 January 2025: park storage and one flexible load.
+version: 1
+id: ${DISPATCH_ID}
+kind: dispatch
+name: 日前计划：储能与电动车队（2025-01-10）
+date: '2025-01-10'
+load:
+  source: metered
+  stepMinutes: 15
+pv:
+  tiltDeg: 25
+  azimuthDeg: 180
+  lossesShare: 0.14
+pvKw: 8000
+storage:
+  roundTripEfficiency: 0.88
+  minSocShare: 0.1
+  maxSocShare: 0.95
+  existingKwh: 10000
+  existingKw: 5000
+  initialSocShare: 0.5
+shiftable:
+  - { id: ev-fleet, energyKwh: 3000, maxKw: 800, from: '09:00', to: '17:00' }
+tariff: yunnan-2025-demo
+objective: cost
+`;
+
+const INFEASIBLE_YAML = `# The same day with a grid connection far below the load and no storage: no plan exists.
+version: 1
+id: ${INFEASIBLE_ID}
+kind: dispatch
+name: 受限接入：购电上限 100 kW（2025-01-10）
+date: '2025-01-10'
+load:
+  source: metered
+  stepMinutes: 15
+gridImportLimitKw: 100
+tariff: yunnan-2025-demo
+objective: cost
+`;
+
+interface Totals {
+  costCny: number;
+  energyCostCny: number;
+  demandChargeCny: number;
+  peakKw: number;
+}
+
+beforeAll(async () => {
+  assertWebBuilt();
+  server = await startTestServer({ demoDays: 14 });
+  park = server.parkId;
+  browser = await launchChromium();
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await login(page, server.url, server.users.admin.username, server.users.admin.password);
+  for (const [id, yaml] of [
+    [DISPATCH_ID, DISPATCH_YAML],
+    [INFEASIBLE_ID, INFEASIBLE_YAML],
+  ] as const) {
+    const res = await context.request.put(`${server.url}api/parks/${park}/microgrid/scenarios/${id}`, {
+      headers: { 'content-type': 'application/yaml' },
+      data: yaml,
+    });
+    expect(res.status(), await res.text()).toBe(200);
+  }
+  await context.close();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function text(page: Page, testId: string): Promise<string> {
+  return (await page.getByTestId(testId).first().innerText()).trim();
+}
+
+async function session(role: 'admin' | 'auditor' | 'enterprise') {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const user = server.users[role];
+  await login(page, server.url, user.username, user.password);
+  await settle(page);
+  return { context, page, errors };
+}
+
+async function getJson<T>(context: BrowserContext, path: string): Promise<T> {
+  const res = await context.request.get(`${server.url}${path}`);
+  expect(res.status(), path).toBe(200);
+  return (await res.json()) as T;
+}
+
+describe('park admin', () => {
+  let s: Awaited<ReturnType<typeof session>>;
+  beforeAll(async () => {
+    s = await session('admin');
+  });
+  afterAll(async () => {
+    expect(s.errors).toEqual([]);
+    await s.context.close();
+  });
+
+  test('the list shows both scenarios, kind and "not run"', async () => {
+    const { page } = s;
+    await page.getByTestId('nav-microgrid').click();
+    await settle(page);
+    expect(await text(page, 'nav-microgrid')).toBe('源网荷储');
+    expect(await text(page, `scenario-row-${DISPATCH_ID}`)).toContain('调度计划');
+    expect(await text(page, `scenario-status-${DISPATCH_ID}`)).toBe('未运行');
+  });
+
+  test('run a dispatch: KPIs equal the API totals, the stack chart and SoC line are drawn', async () => {
+    const { page, context } = s;
+    await open(page, server.url, `/${park}/microgrid/${DISPATCH_ID}`);
+    expect(await text(page, 'scenario-title')).toContain('2025-01-10');
+    const run = page.getByTestId('microgrid-run');
+    await run.click();
+    await expect.poll(() => text(page, 'run-status'), { timeout: 60_000 }).toBe('已求得最优解');
+    await settle(page);
+    const scenario = await getJson<{ runs: { id: number; status: string }[] }>(
+      context,
+      `api/parks/${park}/microgrid/scenarios/${DISPATCH_ID}`,
+    );
+    const latest = scenario.runs[0]!;
+    expect(latest.status).toBe('optimal');
+    const r = await getJson<{ result: { status: string; totals: Totals } }>(
+      context,
+      `api/parks/${park}/microgrid/runs/${latest.id}`,
+    );
+    expect(r.result.status).toBe('optimal');
+    expect(await text(page, 'kpi-total-cost-value')).toBe(formatCny(r.result.totals.costCny));
+    expect(await text(page, 'kpi-energy-cost-value')).toBe(formatCny(r.result.totals.energyCostCny));
+    expect(await text(page, 'kpi-demand-charge-value')).toBe(formatCny(r.result.totals.demandChargeCny));
+    expect(await text(page, 'kpi-peak-value')).toBe(formatQuantity(r.result.totals.peakKw, 'kW'));
+    await page.getByTestId('dispatch-stack').locator('canvas').first().waitFor();
+    await page.getByTestId('soc-chart').locator('canvas').first().waitFor();
+    // Reloading shows the same run from GET /runs/:run.
+    await page.reload();
+    await settle(page);
+    expect(await text(page, 'kpi-total-cost-value')).toBe(formatCny(r.result.totals.costCny));
+    expect(await page.getByTestId('run-row').count()).toBe(1);
+    await screenshot(page, 'microgrid-dispatch-admin');
+  });
+
+  test('an infeasible scenario lists which constraint, by how much and when', async () => {
+    const { page } = s;
+    await open(page, server.url, `/${park}/microgrid/${INFEASIBLE_ID}`);
+    await page.getByTestId('microgrid-run').click();
+    await page.getByTestId('conflicts').waitFor({ timeout: 60_000 });
+    await settle(page);
+    expect(await text(page, 'run-status')).toBe('约束冲突');
+    expect(await text(page, 'conflicts-title')).toContain('约束相互冲突');
+    const first = page.getByTestId('conflict').first();
+    expect(await first.getAttribute('data-constraint')).toMatch(/^grid_import_limit/);
+    expect(await first.getByTestId('conflict-name').innerText()).toContain('购电功率上限');
+    expect(await first.getByTestId('conflict-relax').innerText()).toMatch(/需放宽 [\d,.]+ k?W/);
+    expect(await first.getByTestId('conflict-steps').innerText()).toMatch(/\d\d:\d\d–\d\d:\d\d/);
+    await screenshot(page, 'microgrid-infeasible-admin');
+  });
+
+  test('a bad file is not saved and its errors are shown by line', async () => {
+    const { page } = s;
+    await open(page, server.url, `/${park}/microgrid/${DISPATCH_ID}`);
+    const area = page.getByTestId('scenario-text');
+    const original = await area.inputValue();
+    await area.fill(original.replace('objective: cost', 'objective: cheapest'));
+    await page.getByTestId('scenario-save').click();
+    await page.getByTestId('scenario-errors').waitFor();
+    expect(await text(page, 'scenario-issue')).toMatch(/第 \d+ 行/);
+    expect(await text(page, 'scenario-errors')).toContain('objective');
+  });
+});
+
+describe('auditor', () => {
+  test('reads the scenario and its result, without the Run button or Save', async () => {
+    const { page, context, errors } = await session('auditor');
+    await expect.poll(() => page.getByTestId('nav-microgrid').count()).toBe(1);
+    await open(page, server.url, `/${park}/microgrid/${DISPATCH_ID}`);
+    expect(await text(page, 'scenario-title')).toContain('2025-01-10');
+    expect(await page.getByTestId('microgrid-run').count()).toBe(0);
+    expect(await page.getByTestId('scenario-save').count()).toBe(0);
+    expect(await page.getByTestId('scenario-text').getAttribute('readonly')).not.toBeNull();
+    expect(await page.getByTestId('kpi-total-cost-value').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('enterprise user', () => {
+  test('has no nav entry, and the URL shows a forbidden message', async () => {
+    const { page, context, errors } = await session('enterprise');
+    expect(await page.getByTestId('nav-microgrid').count()).toBe(0);
+    await open(page, server.url, `/${park}/microgrid/${DISPATCH_ID}`);
+    expect(await text(page, 'error-message')).toContain('仅对园区管理员和核查员开放');
+    const res = await context.request.get(`${server.url}api/parks/${park}/microgrid/scenarios`);
+    expect(res.status()).toBe(403);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,433 @@
+/**
+ * 源网荷储: the park's planning scenarios (sizing and dispatch), one scenario's file, its runs and the latest result.
+ * Park admins edit, save and run; auditors read; enterprise users have no access (the server answers 403 too).
+ */
+import { useEffect, useRef, useState } from 'react';
+import { ApiFailure } from '../../api/client.ts';
+import {
+  getRun,
+  getScenario,
+  listScenarios,
+  putScenario,
+  runScenario,
+  type RunInfo,
+  type RunStarted,
+  type ScenarioDetail,
+  type ScenarioIssue,
+  type ScenarioSummary,
+} from '../../api/microgrid.ts';
+import { useApi } from '../../api/use-api.ts';
+import { Card, Empty, ErrorMessage, Loading, PageHeader } from '../../components/ui.tsx';
+import { formatCny, formatCount, formatDate } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { usePark } from '../../shell/park-context.tsx';
+import { RunResult } from './RunResult.tsx';
+import { StatusTag } from './StatusTag.tsx';
+
+export default function MicrogridPage({ scenario }: { scenario?: string }) {
+  const { t } = useI18n();
+  const { scope } = usePark();
+  if (scope) {
+    return (
+      <>
+        <PageHeader title={t('microgrid.title')} />
+        <div className="error-box error-forbidden" role="alert" data-testid="error-message">
+          {t('error.microgridParkOnly')}
+        </div>
+      </>
+    );
+  }
+  return scenario ? <ScenarioPage id={scenario} /> : <ScenarioList />;
+}
+
+function KindTag({ kind }: { kind: ScenarioSummary['kind'] }) {
+  const { t } = useI18n();
+  return <span className="tag tag-muted">{t(`microgrid.kind.${kind}`)}</span>;
+}
+
+function ScenarioList() {
+  const { t, locale } = useI18n();
+  const { park, link } = usePark();
+  const list = useApi((signal) => listScenarios(park.id, signal), [park.id]);
+  const rows = list.data?.scenarios;
+  return (
+    <>
+      <PageHeader title={t('microgrid.title')} subtitle={t('microgrid.subtitle')} />
+      <Card title={t('microgrid.scenarios')} testId="scenario-list">
+        {list.state === 'error' ? <ErrorMessage error={list.error} onRetry={list.reload} /> : null}
+        {rows && rows.length === 0 ? <Empty>{t('microgrid.none')}</Empty> : null}
+        {rows && rows.length > 0 ? (
+          <div className="table-wrap">
+            <table className="table table-hover">
+              <thead>
+                <tr>
+                  <th>{t('microgrid.col.name')}</th>
+                  <th>{t('microgrid.col.kind')}</th>
+                  <th>{t('microgrid.col.id')}</th>
+                  <th>{t('microgrid.col.updated')}</th>
+                  <th>{t('microgrid.col.lastRun')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((s) => (
+                  <tr key={s.id} data-testid={`scenario-row-${s.id}`}>
+                    <td>
+                      <a href={link(['microgrid', s.id])} data-testid={`scenario-link-${s.id}`}>
+                        {s.name}
+                      </a>
+                    </td>
+                    <td>
+                      <KindTag kind={s.kind} />
+                    </td>
+                    <td className="mono small">{s.id}</td>
+                    <td className="small">
+                      {t('microgrid.updatedBy', {
+                        by: s.updatedBy,
+                        at: formatDate(s.updatedAtMs, park.timezone, locale, 'dateTime'),
+                      })}
+                    </td>
+                    <td>
+                      <LastRun id={s.id} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+        {!rows && list.state === 'loading' ? <Loading /> : null}
+      </Card>
+    </>
+  );
+}
+
+/** The list has no run columns: each row asks for its scenario's runs (a park has a handful of scenarios). */
+function LastRun({ id }: { id: string }) {
+  const { locale } = useI18n();
+  const { park } = usePark();
+  const detail = useApi((signal) => getScenario(park.id, id, signal), [park.id, id]);
+  if (detail.state === 'error') return <span className="muted">—</span>;
+  if (!detail.data) return <span className="muted">…</span>;
+  const run = detail.data.runs[0];
+  return (
+    <span className="nowrap">
+      <StatusTag status={run?.status ?? null} testId={`scenario-status-${id}`} />
+      {run ? (
+        <span className="muted small"> {formatDate(run.startedAtMs, park.timezone, locale, 'dateTime')}</span>
+      ) : null}
+    </span>
+  );
+}
+
+function ScenarioPage({ id }: { id: string }) {
+  const { t, locale } = useI18n();
+  const { park, link, isAdmin } = usePark();
+  const scenario = useApi((signal) => getScenario(park.id, id, signal), [park.id, id]);
+  const [running, setRunning] = useState(false);
+  const [fresh, setFresh] = useState<RunStarted | null>(null);
+  const [runError, setRunError] = useState<unknown>(null);
+  const [dirty, setDirty] = useState(false);
+  const data = scenario.data;
+
+  const run = async () => {
+    setRunning(true);
+    setRunError(null);
+    try {
+      const r = await runScenario(park.id, id);
+      setFresh(r);
+      scenario.reload();
+    } catch (e) {
+      setRunError(e);
+      scenario.reload();
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  if (scenario.state === 'error') {
+    return (
+      <>
+        <a className="back-link" href={link(['microgrid'])} data-testid="microgrid-back">
+          {t('microgrid.back')}
+        </a>
+        <PageHeader title={t('microgrid.title')} />
+        <ErrorMessage error={scenario.error} onRetry={scenario.reload} />
+      </>
+    );
+  }
+  if (!data) return <Loading />;
+
+  const subtitle = (
+    <>
+      <KindTag kind={data.kind} /> <span className="mono small">{data.id}</span>
+      {data.spec.date ? <> · {t('microgrid.forDate', { date: data.spec.date })}</> : null}
+      {data.spec.period ? <> · {t('microgrid.forPeriod', { period: data.spec.period })}</> : null} ·{' '}
+      {t('microgrid.updatedBy', {
+        by: data.updatedBy,
+        at: formatDate(data.updatedAtMs, park.timezone, locale, 'dateTime'),
+      })}
+    </>
+  );
+
+  return (
+    <>
+      <a className="back-link" href={link(['microgrid'])} data-testid="microgrid-back">
+        {t('microgrid.back')}
+      </a>
+      <PageHeader
+        title={data.name}
+        testId="scenario-title"
+        subtitle={subtitle}
+        actions={
+          isAdmin ? (
+            <>
+              {dirty ? <span className="small muted">{t('microgrid.unsaved')}</span> : null}
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => void run()}
+                disabled={running}
+                aria-busy={running}
+                title={t('microgrid.runHelp')}
+                data-testid="microgrid-run"
+              >
+                {running ? (
+                  <>
+                    <span className="spinner spinner-inline" aria-hidden="true" /> {t('microgrid.running')}
+                  </>
+                ) : (
+                  t('microgrid.run')
+                )}
+              </button>
+            </>
+          ) : null
+        }
+      />
+      {runError ? <ErrorMessage error={runError} /> : null}
+      <LatestResult detail={data} fresh={fresh} running={running} />
+      <div className="grid-2-1 microgrid-lower">
+        <ScenarioEditor key={data.id} detail={data} onSaved={scenario.reload} onDirty={setDirty} />
+        <RunList runs={data.runs} />
+      </div>
+    </>
+  );
+}
+
+function LatestResult({
+  detail,
+  fresh,
+  running,
+}: {
+  detail: ScenarioDetail;
+  fresh: RunStarted | null;
+  running: boolean;
+}) {
+  const { t } = useI18n();
+  const { park, isAdmin } = usePark();
+  const latest = detail.runs[0];
+  const freshIsLatest = fresh !== null && (!latest || latest.id <= fresh.runId);
+  const runId = freshIsLatest ? null : (latest?.id ?? null);
+  const run = useApi(
+    (signal) => getRun(park.id, runId ?? 0, signal),
+    runId === null ? null : [park.id, runId],
+  );
+
+  let body;
+  if (freshIsLatest && fresh) {
+    body = <RunResult outcome={fresh.outcome} spec={detail.spec} run={latest ?? null} />;
+  } else if (!latest) {
+    body = <Empty>{isAdmin ? t('microgrid.noRunAdmin') : t('microgrid.noRun')}</Empty>;
+  } else if (run.state === 'error') {
+    body = <ErrorMessage error={run.error} onRetry={run.reload} />;
+  } else if (!run.data || run.data.id !== latest.id) {
+    body = <Loading />;
+  } else if (run.data.status === 'running') {
+    body = <Empty>{t('microgrid.runStillRunning')}</Empty>;
+  } else if (!run.data.result) {
+    const message = typeof run.data.summary?.message === 'string' ? run.data.summary.message : '—';
+    body = (
+      <div className="error-box error-error" role="alert" data-testid="run-no-result">
+        {t('microgrid.runNoResult', { message })}
+      </div>
+    );
+  } else {
+    body = <RunResult outcome={run.data.result} spec={detail.spec} run={latest} />;
+  }
+  return (
+    <section className={`microgrid-result ${running ? 'stale' : ''}`} data-testid="microgrid-result">
+      {body}
+    </section>
+  );
+}
+
+function RunList({ runs }: { runs: RunInfo[] }) {
+  const { t, locale } = useI18n();
+  const { park } = usePark();
+  return (
+    <Card title={t('microgrid.runs')} testId="run-list">
+      {runs.length === 0 ? (
+        <Empty>{t('microgrid.noRun')}</Empty>
+      ) : (
+        <div className="table-scroll">
+          <table className="table table-compact">
+            <thead>
+              <tr>
+                <th>{t('microgrid.col.run')}</th>
+                <th>{t('microgrid.col.status')}</th>
+                <th>{t('microgrid.col.started')}</th>
+                <th className="num">{t('microgrid.col.cost')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => {
+                const totals = r.summary?.totals as { costCny?: number } | undefined;
+                return (
+                  <tr key={r.id} data-testid="run-row">
+                    <td className="mono">#{r.id}</td>
+                    <td>
+                      <StatusTag status={r.status} />
+                    </td>
+                    <td className="small">
+                      {formatDate(r.startedAtMs, park.timezone, locale, 'dateTime')}
+                      <div className="muted">{r.startedBy}</div>
+                    </td>
+                    <td className="num">{totals?.costCny !== undefined ? formatCny(totals.costCny) : '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+type SaveOutcome =
+  | { kind: 'none' }
+  | { kind: 'saved' }
+  | { kind: 'issues'; message: string; issues: ScenarioIssue[] }
+  | { kind: 'error'; error: unknown };
+
+function ScenarioEditor({
+  detail,
+  onSaved,
+  onDirty,
+}: {
+  detail: ScenarioDetail;
+  onSaved: () => void;
+  onDirty: (dirty: boolean) => void;
+}) {
+  const { t } = useI18n();
+  const { park, isAdmin } = usePark();
+  const [text, setText] = useState(detail.source);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<SaveOutcome>({ kind: 'none' });
+  const area = useRef<HTMLTextAreaElement>(null);
+  const dirty = text !== detail.source;
+  useEffect(() => onDirty(dirty), [dirty, onDirty]);
+
+  const save = async () => {
+    setBusy(true);
+    setOutcome({ kind: 'none' });
+    try {
+      await putScenario(park.id, detail.id, text);
+      setOutcome({ kind: 'saved' });
+      onSaved();
+    } catch (e) {
+      if (e instanceof ApiFailure && e.body?.issues?.length) {
+        setOutcome({ kind: 'issues', message: e.body.message, issues: e.body.issues });
+      } else if (e instanceof ApiFailure && e.status === 400 && e.body) {
+        setOutcome({ kind: 'issues', message: e.body.message, issues: [] });
+      } else setOutcome({ kind: 'error', error: e });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** Selects a line of the text area, so an error's line is one click away. */
+  const goToLine = (line: number) => {
+    const el = area.current;
+    if (!el) return;
+    const lines = text.split('\n');
+    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+    const end = start + (lines[line - 1]?.length ?? 0);
+    el.focus();
+    el.setSelectionRange(start, end);
+    const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 18;
+    el.scrollTop = Math.max(0, (line - 5) * lineHeight);
+  };
+
+  return (
+    <Card
+      title={isAdmin ? t('microgrid.editor') : t('microgrid.editorReadOnly')}
+      testId="scenario-editor"
+      actions={
+        isAdmin ? (
+          <>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => {
+                setText(detail.source);
+                setOutcome({ kind: 'none' });
+              }}
+              disabled={!dirty || busy}
+            >
+              {t('microgrid.revert')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-primary btn-small"
+              onClick={() => void save()}
+              disabled={busy}
+              data-testid="scenario-save"
+            >
+              {busy ? t('microgrid.saving') : t('microgrid.save')}
+            </button>
+          </>
+        ) : null
+      }
+    >
+      {outcome.kind === 'issues' ? (
+        <div className="error-box error-issues" role="alert" data-testid="scenario-errors">
+          <div>
+            <strong>
+              {t('microgrid.errors', { count: formatCount(Math.max(1, outcome.issues.length)) })}
+            </strong>
+            {outcome.issues.length === 0 ? <div>{outcome.message}</div> : null}
+            <ul className="issue-list">
+              {outcome.issues.map((issue, i) => (
+                <li key={i} data-testid="scenario-issue">
+                  {issue.line !== undefined ? (
+                    <button type="button" className="link-btn mono" onClick={() => goToLine(issue.line ?? 1)}>
+                      {t('microgrid.line', { line: issue.line })}
+                    </button>
+                  ) : null}
+                  {issue.field ? <code className="issue-field">{issue.field}</code> : null}
+                  <span>{issue.reason}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      ) : null}
+      {outcome.kind === 'error' ? <ErrorMessage error={outcome.error} /> : null}
+      {outcome.kind === 'saved' ? (
+        <div className="success-box" data-testid="scenario-saved">
+          {t('microgrid.saved')}
+        </div>
+      ) : null}
+      <textarea
+        ref={area}
+        className="code-editor scenario-editor"
+        spellCheck={false}
+        value={text}
+        readOnly={!isAdmin}
+        onChange={(e) => setText(e.target.value)}
+        aria-label={t('microgrid.editor')}
+        data-testid="scenario-text"
+      />
+    </Card>
+  );
+}
