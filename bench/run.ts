@@ -8,6 +8,7 @@
  *                   readings per message, against raw COPY of the same rows (bench/server-ingest.ts)
  * - `api`           dashboard API latency at 50 clients and server RSS on the 1,020-meter demo park (bench/server-api.ts)
  * - `page`          first page load in Chromium (bench/server-page.ts)
+ * - `microgrid`     full-year sizing, representative days against it, 96-step dispatch on HiGHS (bench/microgrid.ts)
  *
  * `--only library` = ingest,summary; `--only server` = server-ingest,api,page. `--quick`: 30 days instead of a year
  * for the summary and the dashboard database. `--targets embedded,system` (ingest, summary, server-ingest; the
@@ -40,10 +41,11 @@ import {
 } from '../src/modules/telemetry/index.ts';
 import { buildDemo, createDemoPark, demoReadingsCsv } from '../src/modules/demo/index.ts';
 import { collect, freePort, log, machineLine, NOW, postmasterPid, rawCopy, schemaDb } from './common.ts';
+import { microgridBench } from './microgrid.ts';
 import { dashboardBench } from './server-api.ts';
 import { serverIngestBench } from './server-ingest.ts';
 
-const PARTS = ['ingest', 'summary', 'server-ingest', 'api', 'page'] as const;
+const PARTS = ['ingest', 'summary', 'server-ingest', 'api', 'page', 'microgrid'] as const;
 const GROUPS: Record<string, readonly string[]> = {
   library: ['ingest', 'summary'],
   server: ['server-ingest', 'api', 'page'],
@@ -312,6 +314,7 @@ try {
       }),
     );
   }
+  if (parts.has('microgrid')) await part('microgrid', () => microgridBench());
 } finally {
   for (const stop of stops) await stop();
 }
