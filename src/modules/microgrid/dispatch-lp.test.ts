@@ -229,6 +229,8 @@ describe('solveDispatch — infeasibility explained', () => {
     expect(byName['grid_import_limit:grid']).toMatchObject({ relaxBy: 40, steps: [0, 1] });
     expect(byName['shiftable_energy:kiln']).toMatchObject({ relaxBy: 80 });
     expect(r.message).toMatch(/Any one of these is enough/);
+    // Either is enough: two alternatives, one conflict each.
+    expect(r.conflicts.map((c) => c.alternative).sort()).toEqual([0, 1]);
   });
 
   test('regression: a shiftable load asking 1e-6 kWh of an empty window is still explained', async () => {

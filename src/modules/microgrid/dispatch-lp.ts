@@ -65,6 +65,8 @@ interface Prepared {
   storage: NonNullable<DispatchScenario['storage']> | undefined;
   demandCharge: number;
   monthPeak: number;
+  /** Steps [0, demandSteps) count towards the month's peak. */
+  demandSteps: number;
 }
 
 function prepare(scenario: DispatchScenario, prices: readonly number[]): Prepared {
@@ -101,6 +103,7 @@ function prepare(scenario: DispatchScenario, prices: readonly number[]): Prepare
     storage: s && s.energyKwh > 0 && s.powerKw > 0 ? s : undefined,
     demandCharge: tariff.demandChargePerKwMonth,
     monthPeak: scenario.monthPeakSoFarKw ?? 0,
+    demandSteps: Math.max(0, Math.min(steps, scenario.demandChargeSteps ?? steps)),
   };
 }
 
@@ -280,7 +283,7 @@ function build(
       balCoefs.push(-1);
     }
     lp.addRow(`bal_${t}`, balVars, balCoefs, '=', scenario.loadKw[t]!);
-    if (peak !== undefined) lp.addRow(`pk_${t}`, [imp, peak], [1, -1], '<=', 0);
+    if (peak !== undefined && t < p.demandSteps) lp.addRow(`pk_${t}`, [imp, peak], [1, -1], '<=', 0);
   }
 
   function limitDetail(
@@ -324,9 +327,13 @@ function build(
   vars.shiftable.forEach((entry, k) => {
     const load = scenario.shiftable![k]!;
     const coefs = entry.vars.map(() => h);
-    if (relax('shiftable_energy') && load.energyKwh > 0) {
-      const s = lp.addVar(`sl_shf${k}`, 0, Infinity, 1 / Math.max(load.energyKwh, 1));
-      lp.addRow(`shf${k}_need`, [...entry.vars, s], [...coefs, 1], '=', load.energyKwh);
+    // A range [min, energy] when the load may finish after this plan (a rolling window), else exactly its energy.
+    const minEnergy = Math.min(load.energyKwh, Math.max(0, load.minEnergyKwh ?? load.energyKwh));
+    const ranged = minEnergy < load.energyKwh;
+    if (ranged) lp.addRow(`shf${k}_max`, entry.vars, coefs, '<=', load.energyKwh);
+    if (relax('shiftable_energy') && minEnergy > 0) {
+      const s = lp.addVar(`sl_shf${k}`, 0, Infinity, 1 / Math.max(minEnergy, 1));
+      lp.addRow(`shf${k}_need`, [...entry.vars, s], [...coefs, 1], ranged ? '>=' : '=', minEnergy);
       const hoursIn = entry.steps.length * h;
       groups.push({
         family: 'shiftable_energy',
@@ -335,13 +342,13 @@ function build(
         scale: 1,
         unit: 'kWh',
         describe: (by) =>
-          `shiftable load ${load.id} needs ${amount(load.energyKwh, 'kWh')} within ` +
+          `shiftable load ${load.id} needs ${amount(minEnergy, 'kWh')} within ` +
           `${entry.steps.length > 0 ? formatSteps(entry.steps) : 'an empty window'} but can take at most ${amount(load.maxKw, 'kW')} × ${amount(hoursIn, 'h')} = ` +
           `${amount(load.maxKw * hoursIn, 'kWh')} there: lower its energy by ${amount(by, 'kWh')}, or widen its window ` +
           `or raise its power limit`,
       });
     } else {
-      lp.addRow(`shf${k}_need`, entry.vars, coefs, '=', load.energyKwh);
+      lp.addRow(`shf${k}_need`, entry.vars, coefs, ranged ? '>=' : '=', minEnergy);
     }
   });
 
@@ -529,22 +536,8 @@ function planOf(
     dischargeKw: zeros(),
     socKwh: vars.soc ? zeros() : [],
     shiftableKw: {},
-    totals: {
-      loadKwh: 0,
-      shiftableKwh: 0,
-      gridImportKwh: 0,
-      gridExportKwh: 0,
-      pvUsedKwh: 0,
-      pvCurtailedKwh: 0,
-      chargeKwh: 0,
-      dischargeKwh: 0,
-      energyCostCny: 0,
-      exportRevenueCny: 0,
-      demandChargeCny: 0,
-      costCny: 0,
-      peakKw: 0,
-      co2Tco2: 0,
-    },
+    priceCnyPerKwh: [...prices],
+    totals: emptyTotals(),
     notes: [],
     solve,
   };
@@ -583,7 +576,9 @@ function planOf(
     });
     plan.shiftableKw[entry.id] = series;
   }
-  tot.demandChargeCny = p.demandCharge * Math.max(0, tot.peakKw - p.monthPeak);
+  let billedPeak = 0;
+  for (let t = 0; t < p.demandSteps; t++) billedPeak = Math.max(billedPeak, plan.gridImportKw[t]!);
+  tot.demandChargeCny = p.demandCharge * Math.max(0, billedPeak - p.monthPeak);
   tot.costCny = tot.energyCostCny - tot.exportRevenueCny + tot.demandChargeCny;
   tot.co2Tco2 = ((tot.gridImportKwh - tot.gridExportKwh) * scenario.gridFactorTco2PerMwh) / 1000;
   const pricedDown = prices.filter((price) => p.exportAllowed && p.exportPrice > price).length;
@@ -600,4 +595,24 @@ function planOf(
     );
   }
   return plan;
+}
+
+/** A plan's totals before anything is added up. */
+export function emptyTotals(): DispatchPlan['totals'] {
+  return {
+    loadKwh: 0,
+    shiftableKwh: 0,
+    gridImportKwh: 0,
+    gridExportKwh: 0,
+    pvUsedKwh: 0,
+    pvCurtailedKwh: 0,
+    chargeKwh: 0,
+    dischargeKwh: 0,
+    energyCostCny: 0,
+    exportRevenueCny: 0,
+    demandChargeCny: 0,
+    costCny: 0,
+    peakKw: 0,
+    co2Tco2: 0,
+  };
 }

@@ -6,6 +6,9 @@ export { parseProfileCsv, resample, scaleProfile, profileEnergyKwh, dailyMatrix 
 export { priceSeries, priceClassAt, tariffFor, validateTariff, YUNNAN_2025_DEMO_TARIFF } from './tariff.ts';
 export { FILL_RULE, meteredLoadProfile, type MeteredLoadProfile } from './load-profile.service.ts';
 export { buildDispatchLp, solveDispatch, type DispatchPlan } from './dispatch-lp.ts';
+export { carryOut, solveRollingDispatch, type RollingOptions } from './rolling-dispatch.ts';
+export { dispatchPlanCsv, resultCsv, sizingDispatchCsv } from './results-csv.ts';
+export { embedProfileFiles, type EmbedContext } from './scenario-profiles.ts';
 export {
   buildSizingLp,
   sizingInputFromScenario,
@@ -28,4 +31,6 @@ export {
   runSizing,
   saveScenario,
   TARIFFS,
+  type ResolvedDispatch,
+  type SaveScenarioOptions,
 } from './microgrid.service.ts';

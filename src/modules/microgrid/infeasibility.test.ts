@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { amount, conflictsOf, formatSteps, type SlackGroup } from './infeasibility.ts';
+import {
+  amount,
+  conflictsOf,
+  explainInfeasibility,
+  formatSteps,
+  type RelaxableFamily,
+  type SlackGroup,
+} from './infeasibility.ts';
+import type { LpOutcome, LpSolver } from './solver.ts';
 
 describe('infeasibility reports', () => {
   test('formatSteps writes runs of steps as ranges', () => {
@@ -39,5 +47,61 @@ describe('infeasibility reports', () => {
         steps: [11],
       },
     ]);
+  });
+
+  describe('alternatives', () => {
+    // A stand-in for HiGHS: the elastic model's text lists the relaxed families; `feasible` says which sets solve,
+    // with the slack values of columns 0 (import limit) and 1 (final state of charge).
+    const stats = { startMs: 0, parseMs: 0, solveMs: 0, totalMs: 0, iterations: 0 };
+    const fakeSolver = (feasible: (families: string) => boolean): LpSolver => ({
+      solve: (lp): Promise<LpOutcome> =>
+        Promise.resolve(
+          feasible(lp.text)
+            ? { status: 'optimal', objective: 0, values: Float64Array.from([30, 50]), stats }
+            : { status: 'infeasible', proven: true, stats },
+        ),
+      close: () => Promise.resolve(),
+    });
+    const build = (families: ReadonlySet<RelaxableFamily>) => ({
+      lp: { text: [...families].sort().join(','), numVars: 2, numRows: 0, varNames: ['a', 'b'] },
+      groups: [...families].map((family): SlackGroup => ({
+        family,
+        key: '',
+        slackVar: family === 'grid_import_limit' ? 0 : 1,
+        scale: 1,
+        unit: family === 'grid_import_limit' ? 'kW' : 'kWh',
+        describe: (by) => `${family} by ${by}`,
+      })),
+    });
+    const families: RelaxableFamily[] = ['grid_import_limit', 'final_soc'];
+
+    test('each family that suffices alone is its own alternative', async () => {
+      const r = await explainInfeasibility(
+        build,
+        families,
+        families,
+        fakeSolver(() => true),
+      );
+      if (r.status !== 'infeasible') throw new Error(r.status);
+      expect(r.conflicts.map((c) => [c.constraint, c.relaxBy, c.alternative])).toEqual([
+        ['grid_import_limit', 30, 0],
+        ['final_soc', 50, 1],
+      ]);
+      expect(r.message).toMatch(/Any one of these is enough/);
+    });
+
+    test('relaxations needed together carry no alternative', async () => {
+      // Only the model with both families relaxed solves.
+      const r = await explainInfeasibility(
+        build,
+        families,
+        families,
+        fakeSolver((text) => text.includes(',')),
+      );
+      if (r.status !== 'infeasible') throw new Error(r.status);
+      expect(r.conflicts).toHaveLength(2);
+      for (const c of r.conflicts) expect(c).not.toHaveProperty('alternative');
+      expect(r.message).toMatch(/together/);
+    });
   });
 });

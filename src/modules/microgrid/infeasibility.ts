@@ -4,7 +4,8 @@
  * non-negative slack — one number per constraint as the user wrote it (the import limit, the target, a capacity
  * bound, a shiftable load's energy), plus per-step detail slacks that say *where* it bites — and the LP minimises the
  * slack instead of the cost. Each family is first relaxed alone (the smallest relaxation of that constraint which is
- * enough by itself); if no single family suffices, all are relaxed together. See ADR 0009.
+ * enough by itself: each such family is one `alternative`); if no single family suffices, all are relaxed together
+ * (no `alternative`: all are needed). See ADR 0009.
  */
 import { formatNumber } from '../../lib/format.ts';
 import type { LpText } from './lp-format.ts';
@@ -77,7 +78,7 @@ export async function explainInfeasibility(
     if (conflicts.length > 0) alternatives.push(conflicts);
   }
   if (alternatives.length > 0) {
-    const conflicts = alternatives.flat();
+    const conflicts = alternatives.flatMap((set, alternative) => set.map((c) => ({ ...c, alternative })));
     const message =
       alternatives.length === 1
         ? `No plan meets all constraints. ${sentence(alternatives[0]!)}`

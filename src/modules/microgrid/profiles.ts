@@ -30,7 +30,24 @@ export interface ProfileCsvOptions {
   perKw?: boolean;
   /** Accept negative values (a net load that exports). Default false: a negative load is taken as a data error. */
   allowNegative?: boolean;
+  /**
+   * What the value column holds: power (`kw`, `value`, `power_kw`, or `kwh` per step; the default) or wind speed in
+   * m/s (`speed`, `speed_ms`, `wind_speed`, `ws`), which is read as it is into `valuesKw` for `windShape`.
+   */
+  quantity?: 'power' | 'wind_speed';
 }
+
+const SPEED_ALIASES: Record<string, 'at' | 'kw'> = {
+  at: 'at',
+  time: 'at',
+  timestamp: 'at',
+  datetime: 'at',
+  speed: 'kw',
+  speed_ms: 'kw',
+  wind_speed: 'kw',
+  wind_speed_ms: 'kw',
+  ws: 'kw',
+};
 
 /**
  * Reads a profile from CSV: a header with a time column (`at`, `time`, `timestamp`) and a value column (`kw`,
@@ -63,12 +80,16 @@ export function parseProfileCsv(
     );
   };
   const header = splitCsvLine((lines[0] ?? '').replace(/\r$/, '')).map((h) => h.trim().toLowerCase());
-  const role = header.map((h) => COLUMN_ALIASES[h]);
+  const speed = options.quantity === 'wind_speed';
+  const role = header.map((h) => (speed ? SPEED_ALIASES : COLUMN_ALIASES)[h]);
   const atCol = role.indexOf('at');
   const kwCol = role.indexOf('kw');
   const kwhCol = role.indexOf('kwh');
   if (atCol < 0) issue(1, 'at', 'the header has no time column (at, time or timestamp)');
-  if (kwCol < 0 && kwhCol < 0) issue(1, 'kw', 'the header has no value column (kw, value or kwh)');
+  if (kwCol < 0 && kwhCol < 0) {
+    if (speed) issue(1, 'speed', 'the header has no wind speed column (speed, speed_ms or wind_speed, m/s)');
+    else issue(1, 'kw', 'the header has no value column (kw, value or kwh)');
+  }
   if (kwCol >= 0 && kwhCol >= 0) issue(1, 'kw', 'give either kw or kwh, not both');
   if (issues.length > 0) fail();
   const valueCol = kwCol >= 0 ? kwCol : kwhCol;
@@ -90,7 +111,13 @@ export function parseProfileCsv(
     if (!at.ok) issue(lineNo, header[atCol]!, at.reason);
     if (!Number.isFinite(value)) issue(lineNo, valueField, `not a number: ${JSON.stringify(valueText)}`);
     else if (value < 0 && !options.allowNegative) {
-      issue(lineNo, valueField, `negative value ${value} (a load or output cannot be negative here)`);
+      issue(
+        lineNo,
+        valueField,
+        speed
+          ? `negative wind speed ${value}`
+          : `negative value ${value} (a load or output cannot be negative here)`,
+      );
     }
     if (at.ok) rows.push({ line: lineNo, atMs: at.atMs, value });
   }

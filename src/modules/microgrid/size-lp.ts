@@ -44,6 +44,8 @@ export interface SizingSegment {
 /** The sizing LP's input: plain arrays per step and the scenario's numbers. Powers kW, energies kWh, CNY. */
 export interface SizingLpInput {
   stepMinutes: 15 | 60;
+  /** Start of the horizon, epoch ms (for the times of the result's dispatch; optional). */
+  startMs?: number;
   loadKw: readonly number[];
   /** PV output per kW installed, per step. */
   pvPerKw?: readonly number[];
@@ -129,6 +131,7 @@ export function sizingInputFromScenario(
   };
   return {
     stepMinutes: load.stepMinutes,
+    startMs: load.startMs,
     loadKw: load.valuesKw,
     pvPerKw: shape(scenario.pvShape, 'PV'),
     windPerKw: shape(scenario.windShape, 'wind'),
@@ -821,6 +824,8 @@ function resultOf(
     co2Tco2: ((gridImportKwh - gridExportKwh) * input.gridFactorTco2PerMwh) / 1000,
     dispatch: {
       stepMinutes: input.stepMinutes,
+      ...(input.startMs !== undefined ? { startMs: input.startMs } : {}),
+      energyPriceCnyPerKwh: [...input.energyPrice],
       weight,
       loadKw: [...input.loadKw],
       gridImportKw,

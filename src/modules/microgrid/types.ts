@@ -96,6 +96,11 @@ export interface ShiftableLoad {
   maxKw: number;
   /** Step indices [from, to) within the horizon in which it may run. */
   window: [number, number];
+  /**
+   * At least this much (kWh) within the horizon, at most `energyKwh` (default: exactly `energyKwh`). A rolling plan's
+   * window that ends before the load's own window sets it: the rest may still come after the window.
+   */
+  minEnergyKwh?: number;
 }
 
 /** A dispatch scenario: the plan for one day (96 × 15 min) or a rolling horizon. */
@@ -124,6 +129,11 @@ export interface DispatchScenario {
   gridExportLimitKw?: number;
   /** Demand already reached this month (kW): the plan pays only for exceeding it. */
   monthPeakSoFarKw?: number;
+  /**
+   * The first this many steps count towards the month's peak (default: all). A rolling plan's window that runs into
+   * the next month sets it: a new month's demand is billed from zero, in a later plan.
+   */
+  demandChargeSteps?: number;
   gridFactorTco2PerMwh: number;
   objective: 'cost' | 'co2' | 'green_self_consumption';
 }
@@ -131,7 +141,19 @@ export interface DispatchScenario {
 /** Why no plan exists: the constraints that conflict and the smallest relaxation of each that makes it feasible. */
 export interface Infeasibility {
   status: 'infeasible';
-  conflicts: { constraint: string; description: string; relaxBy: number; unit: string; steps?: number[] }[];
+  conflicts: {
+    constraint: string;
+    description: string;
+    relaxBy: number;
+    unit: string;
+    steps?: number[];
+    /**
+     * Which way out this relaxation belongs to (0, 1 …): conflicts with the same number are needed together, and any
+     * one number's set is enough on its own. Absent when no single family sufficed and every conflict listed is
+     * needed together.
+     */
+    alternative?: number;
+  }[];
   message: string;
 }
 
@@ -187,6 +209,13 @@ export interface DispatchPlan {
   /** State of charge at the end of each step, kWh (empty without storage). */
   socKwh: number[];
   shiftableKw: Record<string, number[]>;
+  /** Energy price of each step, CNY/kWh (absent in plans saved before it was recorded). */
+  priceCnyPerKwh?: number[];
+  /**
+   * Of `pvAvailableKw`, the part that is wind, kW (when the scenario has wind: PV and wind are one renewable pool in
+   * the LP, and `pvAvailableKw`, `pvUsedKw` and `pvCurtailedKw` count both).
+   */
+  windAvailableKw?: number[];
   totals: {
     loadKwh: number;
     shiftableKwh: number;
@@ -210,6 +239,47 @@ export interface DispatchPlan {
   /** Things a reader of the plan should know (e.g. how exports were priced). */
   notes: string[];
   solve: { buildMs: number; passes: SolveStats[] };
+}
+
+/** One re-plan of a rolling dispatch: the window it looked at, the steps it kept, and how it was solved. */
+export interface RollingWindow {
+  /** First step of the window (index in the horizon) and its length. */
+  from: number;
+  steps: number;
+  /** Steps of this plan that were carried out: [from, from + committed). */
+  committed: number;
+  /** State of charge the plan started from, kWh (absent without storage). */
+  initialSocKwh?: number;
+  /** The window plan's own cost, CNY (what it expected over the whole window). */
+  plannedCostCny: number;
+  solve: { buildMs: number; passes: SolveStats[] };
+}
+
+/**
+ * A rolling (receding-horizon) plan: per step what was carried out — the committed steps of each re-plan, facing the
+ * actual load and PV — and the re-plans themselves. The arrays and totals are those of the steps carried out; `solve`
+ * sums the windows.
+ */
+export interface RollingDispatchPlan extends DispatchPlan {
+  rolling: {
+    windowSteps: number;
+    commitSteps: number;
+    replans: number;
+    windows: RollingWindow[];
+    /** The load and PV each step was planned with (the forecasts; equal to loadKw and pvAvailableKw without error). */
+    forecastLoadKw: number[];
+    forecastPvKw: number[];
+    /**
+     * Where carrying out the plans departed from them (actual ≠ forecast): how many steps, and the change of import,
+     * export and curtailment against the plans, kWh (signed: negative = less than planned).
+     */
+    deviations: {
+      steps: number;
+      importChangeKwh: number;
+      exportChangeKwh: number;
+      curtailedChangeKwh: number;
+    };
+  };
 }
 
 /** What sizing can build. */
@@ -254,6 +324,10 @@ export interface SizingResult {
   /** The modelled steps (the year, or the representative days one after another) and their weights. */
   dispatch: {
     stepMinutes: 15 | 60;
+    /** Start of the horizon (epoch ms): with representative days, day d's steps start d days after it. */
+    startMs?: number;
+    /** Energy price of each modelled step, CNY/kWh. */
+    energyPriceCnyPerKwh?: number[];
     weight: number[];
     loadKw: number[];
     gridImportKw: number[];

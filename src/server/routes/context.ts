@@ -1,5 +1,7 @@
 /** What every route module receives: the gate to park data and the server's shared services. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import { AppError } from '../../lib/errors.ts';
 import type pg from 'pg';
 import Type from 'typebox';
 import type { Action } from '../../modules/access/index.ts';
@@ -29,4 +31,17 @@ export const PeriodText = Type.String({
 /** Sends an answer serialised beforehand (by the answer cache) as the JSON response Fastify would have sent. */
 export function sendJson(reply: FastifyReply, answer: JsonText): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(answer.json);
+}
+
+/** A raw request body (text/csv, YAML: parsed as a stream) as text, refused when larger than `limitBytes`. */
+export async function readText(stream: Readable, limitBytes: number, what = 'body'): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limitBytes)
+      throw new AppError('BAD_INPUT', `${what} larger than ${Math.round(limitBytes / 1024 ** 2)} MiB`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -4,23 +4,13 @@ import type { Readable } from 'node:stream';
 import Type from 'typebox';
 import { AppError } from '../../lib/errors.ts';
 import { recordAudit } from '../../modules/access/index.ts';
-import { ParkParams, type RouteContext } from './context.ts';
+import { resultCsv, type DispatchPlan, type SizingResult } from '../../modules/microgrid/index.ts';
+import { ParkParams, readText, type RouteContext } from './context.ts';
 
 const ScenarioParams = Type.Object({
   park: ParkParams.properties.park,
   id: Type.String({ minLength: 1, maxLength: 64 }),
 });
-
-async function readText(stream: Readable, limitBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) throw new AppError('BAD_INPUT', 'scenario file larger than 1 MiB');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export function microgridRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Params: { park: string } }>(
@@ -48,7 +38,7 @@ export function microgridRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const body = req.body as unknown;
       const text =
         typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function'
-          ? await readText(body as Readable, 1024 ** 2)
+          ? await readText(body as Readable, 1024 ** 2, 'scenario file')
           : JSON.stringify(body);
       const spec = await data.saveScenario(text, `${req.params.id}.yaml`);
       if (spec.id !== req.params.id)
@@ -86,15 +76,27 @@ export function microgridRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
   );
 
-  app.get<{ Params: { park: string; run: number } }>(
+  app.get<{ Params: { park: string; run: number }; Querystring: { format?: 'json' | 'csv' } }>(
     '/api/parks/:park/microgrid/runs/:run',
     {
       schema: {
         tags: ['microgrid'],
-        summary: 'A run and its result',
+        summary: 'A run and its result (format=csv: the plan or the sizing dispatch, one row per step)',
         params: Type.Object({ park: ParkParams.properties.park, run: Type.Integer({ minimum: 1 }) }),
+        querystring: Type.Object({ format: Type.Optional(Type.Enum(['json', 'csv'] as const)) }),
       },
     },
-    async (req) => (await ctx.gate(req, 'read')).run(req.params.run),
+    async (req, reply) => {
+      const data = await ctx.gate(req, 'read');
+      const run = await data.run(req.params.run);
+      if (req.query.format !== 'csv') return run;
+      if (run.status !== 'optimal' || run.result === null || typeof run.result !== 'object')
+        throw new AppError('BAD_INPUT', `run ${run.id} has no plan to export (status ${run.status})`);
+      const csv = resultCsv(run.result as DispatchPlan | SizingResult, data.park.timezone);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${run.scenarioId}-run-${run.id}.csv"`)
+        .send(csv);
+    },
   );
 }

@@ -15,7 +15,7 @@ import {
 import { parseReadingsCsv, rederiveMeters, type ReadingRecord } from '../../modules/telemetry/index.ts';
 import type { ApplySummaryView } from '../api-types.ts';
 import { requireUser } from '../auth.ts';
-import { ParkParams, type RouteContext } from './context.ts';
+import { ParkParams, readText, type RouteContext } from './context.ts';
 
 /** Most readings accepted in one request (larger sets: CSV import jobs or several requests). */
 export const MAX_READINGS_PER_REQUEST = 100_000;
@@ -55,18 +55,6 @@ export function toRecord(item: unknown, index: number): ReadingRecord {
     line: index + 1,
     raw,
   };
-}
-
-async function readText(stream: Readable, limitBytes: number, what: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes)
-      throw new AppError('BAD_INPUT', `${what} larger than ${Math.round(limitBytes / 1024 ** 2)} MiB`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function parkWriteRoutes(app: FastifyInstance, ctx: RouteContext): void {
