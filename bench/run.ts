@@ -9,6 +9,7 @@
  * - `api`           dashboard API latency at 50 clients and server RSS on the 1,020-meter demo park (bench/server-api.ts)
  * - `page`          first page load in Chromium (bench/server-page.ts)
  * - `microgrid`     full-year sizing, representative days against it, 96-step dispatch on HiGHS (bench/microgrid.ts)
+ * - `accounting`    a park-year account of the ~1,000-meter demo park, cold, warm and after late data (bench/accounting.ts)
  *
  * `--only library` = ingest,summary; `--only server` = server-ingest,api,page. `--quick`: 30 days instead of a year
  * for the summary and the dashboard database. `--targets embedded,system` (ingest, summary, server-ingest; the
@@ -41,11 +42,12 @@ import {
 } from '../src/modules/telemetry/index.ts';
 import { buildDemo, createDemoPark, demoReadingsCsv } from '../src/modules/demo/index.ts';
 import { collect, freePort, log, machineLine, NOW, postmasterPid, rawCopy, schemaDb } from './common.ts';
+import { accountingBench } from './accounting.ts';
 import { microgridBench } from './microgrid.ts';
 import { dashboardBench } from './server-api.ts';
 import { serverIngestBench } from './server-ingest.ts';
 
-const PARTS = ['ingest', 'summary', 'server-ingest', 'api', 'page', 'microgrid'] as const;
+const PARTS = ['ingest', 'summary', 'server-ingest', 'api', 'page', 'microgrid', 'accounting'] as const;
 const GROUPS: Record<string, readonly string[]> = {
   library: ['ingest', 'summary'],
   server: ['server-ingest', 'api', 'page'],
@@ -266,7 +268,7 @@ async function systemPostmaster(url: string): Promise<number | undefined> {
 log(`parts: ${[...parts].join(', ')}${args.quick ? ' (quick)' : ''}; ${machineLine()}`);
 const stops: (() => Promise<void>)[] = [];
 try {
-  const libraryOrIngest = ['ingest', 'summary', 'server-ingest'].some((p) => parts.has(p));
+  const libraryOrIngest = ['ingest', 'summary', 'server-ingest', 'accounting'].some((p) => parts.has(p));
   if (libraryOrIngest && targets.includes('embedded')) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lingtan-bench-pg-'));
     fs.chmodSync(dir, 0o777);
@@ -282,6 +284,10 @@ try {
     });
     if (parts.has('ingest')) await part('ingest', () => ingestBench('embedded', url));
     if (SUMMARY) await part('summary', () => summaryBench('embedded', url));
+    if (parts.has('accounting'))
+      await part('accounting', async () => [
+        { target: 'embedded', bench: 'park-year account', ...(await accountingBench(url, SUMMARY_SCALE)) },
+      ]);
     if (parts.has('server-ingest'))
       await part('server-ingest', () =>
         serverIngestBench('embedded', url, postmasterPid(dataDir), serverIngestOptions),

@@ -2,12 +2,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { registerCarbonCommands } from './cli/carbon-commands.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { AppError, exitCodeFor, formatIssue } from './lib/errors.ts';
 import { formatNumber, formatPercent, renderCsv, renderTable } from './lib/format.ts';
 import { formatLocal } from './lib/time.ts';
-import type { Infeasibility, SolveFailure, SolveProgress } from './modules/microgrid/index.ts';
+import type {
+  Infeasibility,
+  resultCsv as ResultCsv,
+  SolveFailure,
+  SolveProgress,
+} from './modules/microgrid/index.ts';
 import {
   applyParkDefinition,
   exportPark,
@@ -576,14 +582,31 @@ const microgrid = program
 async function scenarioId(db: Database, parkId: string, ref: string): Promise<string> {
   if (!fs.existsSync(ref)) return ref;
   const { saveScenario } = await import('./modules/microgrid/index.ts');
+  // Profiles in CSV files beside the scenario are read now and saved with it: a saved scenario runs without them.
   const spec = await saveScenario(
     db.pool,
     parkId,
     fs.readFileSync(ref, 'utf8'),
     path.basename(ref),
     cliActor(),
+    {
+      baseDir: path.dirname(path.resolve(ref)),
+    },
   );
   return spec.id;
+}
+
+/** Writes a run's per-step dispatch as CSV (park-local times) when --csv names a file. */
+async function writeResultCsv(
+  db: Database,
+  parkId: string,
+  file: string | undefined,
+  outcome: Parameters<typeof ResultCsv>[0],
+): Promise<void> {
+  if (!file) return;
+  const { resultCsv } = await import('./modules/microgrid/index.ts');
+  fs.writeFileSync(file, resultCsv(outcome, (await getPark(db.pool, parkId)).timezone));
+  process.stderr.write(`wrote ${file}\n`);
 }
 
 /** Progress of a long solve, on stderr. */
@@ -616,47 +639,57 @@ microgrid
   .addOption(formatOption)
   .option('--days <k>', 'fast mode: solve on k representative days', (v) => Number(v))
   .option('--compare', 'with --days: also solve the full year and report the error')
-  .action(async (ref: string, opts: { park?: string; format: string; days?: number; compare?: boolean }) => {
-    const { runSizing } = await import('./modules/microgrid/index.ts');
-    await withDb(async (db) => {
-      const parkId = await resolvePark(db, opts.park, config);
-      const id = await scenarioId(db, parkId, ref);
-      const { runId, outcome, notes } = await runSizing(db.pool, parkId, id, cliActor(), {
-        ...(opts.days !== undefined ? { representativeDays: opts.days } : {}),
-        compareWithFullYear: Boolean(opts.compare),
-        onProgress: solveProgress,
-      });
-      if (opts.format === 'json') return print(JSON.stringify({ runId, notes, ...outcome }, null, 2));
-      if (!reportedOptimal(runId, outcome, notes)) return;
-      print(`run ${runId}: optimal (${outcome.mode}), green share ${formatPercent(outcome.greenShare)}`);
-      print(
-        renderTable(
-          ['technology', 'existing', 'added', 'total'],
-          Object.entries(outcome.capacities).map(([tech, c]) => [
-            tech,
-            formatNumber(c.existing),
-            formatNumber(c.added),
-            formatNumber(c.total),
-          ]),
-        ),
-      );
-      print(
-        `annual cost ${formatNumber(outcome.cost.totalCny)} CNY; levelised ${outcome.levelisedCostCnyPerKwh.toFixed(4)} CNY/kWh; ` +
-          `curtailment ${formatPercent(outcome.energy.curtailmentShare)}; CO2 ${formatNumber(outcome.co2Tco2)} t`,
-      );
-      if (outcome.comparison)
+  .option('--csv <file>', 'also write the hourly dispatch as CSV (park-local times)')
+  .action(
+    async (
+      ref: string,
+      opts: { park?: string; format: string; days?: number; compare?: boolean; csv?: string },
+    ) => {
+      const { runSizing } = await import('./modules/microgrid/index.ts');
+      await withDb(async (db) => {
+        const parkId = await resolvePark(db, opts.park, config);
+        const id = await scenarioId(db, parkId, ref);
+        const { runId, outcome, notes } = await runSizing(db.pool, parkId, id, cliActor(), {
+          ...(opts.days !== undefined ? { representativeDays: opts.days } : {}),
+          compareWithFullYear: Boolean(opts.compare),
+          onProgress: solveProgress,
+        });
+        if (outcome.status === 'optimal') await writeResultCsv(db, parkId, opts.csv, outcome);
+        if (opts.format === 'json') return print(JSON.stringify({ runId, notes, ...outcome }, null, 2));
+        if (!reportedOptimal(runId, outcome, notes)) return;
+        print(`run ${runId}: optimal (${outcome.mode}), green share ${formatPercent(outcome.greenShare)}`);
         print(
-          `representative days vs full year: ${formatPercent(outcome.comparison.relativeError)} of the objective`,
+          renderTable(
+            ['technology', 'existing', 'added', 'total'],
+            Object.entries(outcome.capacities).map(([tech, c]) => [
+              tech,
+              formatNumber(c.existing),
+              formatNumber(c.added),
+              formatNumber(c.total),
+            ]),
+          ),
         );
-    });
-  });
+        print(
+          `annual cost ${formatNumber(outcome.cost.totalCny)} CNY; levelised ${outcome.levelisedCostCnyPerKwh.toFixed(4)} CNY/kWh; ` +
+            `curtailment ${formatPercent(outcome.energy.curtailmentShare)}; CO2 ${formatNumber(outcome.co2Tco2)} t`,
+        );
+        if (outcome.comparison)
+          print(
+            `representative days vs full year: ${formatPercent(outcome.comparison.relativeError)} of the objective`,
+          );
+      });
+    },
+  );
 
 microgrid
   .command('dispatch <scenario>')
-  .description('plan a day: storage, shiftable loads and PV under the tariff (file or saved scenario id)')
+  .description(
+    'plan a day (or a rolling horizon): storage, shiftable loads and PV under the tariff (file or saved scenario id)',
+  )
   .addOption(parkOption)
   .addOption(formatOption)
-  .action(async (ref: string, opts: { park?: string; format: string }) => {
+  .option('--csv <file>', 'also write the per-step plan as CSV (park-local times)')
+  .action(async (ref: string, opts: { park?: string; format: string; csv?: string }) => {
     const { runDispatch } = await import('./modules/microgrid/index.ts');
     await withDb(async (db) => {
       const parkId = await resolvePark(db, opts.park, config);
@@ -664,12 +697,27 @@ microgrid
       const { runId, outcome, notes } = await runDispatch(db.pool, parkId, id, cliActor(), {
         onProgress: solveProgress,
       });
+      if (outcome.status === 'optimal') await writeResultCsv(db, parkId, opts.csv, outcome);
       if (opts.format === 'json') return print(JSON.stringify({ runId, notes, ...outcome }, null, 2));
       if (!reportedOptimal(runId, outcome, notes)) return;
       print(`run ${runId}: optimal plan for ${outcome.loadKw.length} steps of ${outcome.stepMinutes} min`);
+      if ('rolling' in outcome)
+        print(
+          `${outcome.rolling.replans} re-plans of ${outcome.rolling.windowSteps} steps, each kept for ${outcome.rolling.commitSteps}`,
+        );
       print(JSON.stringify(outcome.totals, null, 2));
     });
   });
+
+registerCarbonCommands(program, {
+  withDb,
+  resolvePark: (db, given) => resolvePark(db, given, config),
+  print,
+  actor: cliActor,
+  parkOption: () => new Option('--park <id>', 'park id (default: LINGTAN_PARK, or the only park)'),
+  formatOption: () =>
+    new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'),
+});
 
 program
   .command('serve')

@@ -186,6 +186,113 @@ const PROBES: Record<string, Probe> = {
     request: () => ({ method: 'DELETE', url: `${P}/gateways/gw-victim` }),
   },
   'GET /api/parks/:park/audit': { allowed: ['admin', 'auditor'], request: get(`${P}/audit`) },
+  'GET /api/parks/:park/account': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/account?${PERIOD}`),
+    foreign: { method: 'GET', url: `${P}/account?${PERIOD}&organisation=org-b`, status: 404 },
+  },
+  'GET /api/parks/:park/account/explain': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/account/explain?${PERIOD}&format=text`),
+    foreign: { method: 'GET', url: `${P}/account/explain?${PERIOD}&organisation=org-b`, status: 404 },
+  },
+  'GET /api/parks/:park/account/closes': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/account/closes`),
+  },
+  'POST /api/parks/:park/account/closes': {
+    allowed: ['admin'],
+    request: () => ({
+      method: 'POST',
+      url: `${P}/account/closes`,
+      payload: { period: '2025-01', organisation: 'org-a', reason: 'probe' },
+    }),
+  },
+  'GET /api/parks/:park/factors': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/factors`),
+  },
+  'POST /api/parks/:park/factors': {
+    allowed: ['admin'],
+    request: () => ({
+      method: 'POST',
+      url: `${P}/factors`,
+      payload: {
+        key: 'fuel.natural_gas.ncv',
+        value: 0.0372,
+        unit: 'GJ/m3',
+        validFrom: '2025-07-01',
+        source: 'supplier certificate',
+        status: 'measured',
+        evidence: 'probe',
+      },
+    }),
+  },
+  'GET /api/parks/:park/profiles': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/profiles`),
+  },
+  'POST /api/parks/:park/profiles': {
+    allowed: ['admin'],
+    request: (c) => ({
+      method: 'POST',
+      url: `${P}/profiles`,
+      payload: {
+        from: 'cn-zero-carbon-park-2025',
+        id: `probe-${c}`,
+        name: 'probe',
+        changes: { electricityTce: 'equivalent' },
+      },
+    }),
+  },
+  'GET /api/parks/:park/statistics': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/statistics?${PERIOD}`),
+    foreign: { method: 'GET', url: `${P}/statistics?${PERIOD}&organisation=org-b`, status: 404 },
+  },
+  'POST /api/parks/:park/statistics': {
+    allowed: ['admin', 'enterprise'],
+    request: (c) => ({
+      method: 'POST',
+      url: `${P}/statistics`,
+      payload: {
+        rows: [{ organisation: 'org-a', month: '2025-01', kind: 'water_reused', value: c.length, unit: 't' }],
+      },
+    }),
+  },
+  'POST /api/parks/:park/statistics.csv': {
+    allowed: ['admin', 'enterprise'],
+    request: (c) => ({
+      method: 'POST',
+      url: `${P}/statistics.csv`,
+      contentType: 'text/csv',
+      payload: `organisation,month,kind,item,value,unit\norg-a,2025-01,water_used,,${c.length * 10},t\n`,
+    }),
+  },
+  'GET /api/parks/:park/statistics/batches': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/statistics/batches`),
+  },
+  'GET /api/parks/:park/indicators': {
+    allowed: ['admin', 'auditor'],
+    request: get(`${P}/indicators?year=2025`),
+  },
+  'GET /api/parks/:park/indicator-sets': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/indicator-sets`),
+  },
+  'POST /api/parks/:park/indicator-sets/:id': {
+    allowed: ['admin'],
+    request: () => ({
+      method: 'POST',
+      url: `${P}/indicator-sets/yn-2025`,
+      payload: {
+        thresholds: [
+          { indicator: 'co2-per-energy', threshold: { bandMaxTce: 200_000 }, value: 0.5, source: 'probe' },
+        ],
+      },
+    }),
+  },
   'GET /api/parks/:park/microgrid/scenarios': {
     allowed: ['admin', 'auditor'],
     request: get(`${P}/microgrid/scenarios`),
@@ -492,6 +599,57 @@ describe('microgrid through the API', () => {
     expect(outcome.status).toBe('optimal');
     expect(outcome.totals.gridImportKwh).toBeCloseTo(10_800, 6);
     expect(outcome.totals.peakKw).toBeCloseTo(450, 6);
+  });
+});
+
+describe('microgrid rolling plan with an inline load profile, as CSV', () => {
+  it('rolls the day, faces the actual load, and exports the run as CSV', async () => {
+    // Load 100 kW each hour (inline profile), no storage or PV, month peak so far 1,000 kW (no demand charge).
+    // Demo tariff: valley 0–8 h 0.24, peak 9–12 h and 18–23 h 0.72, flat otherwise 0.48 CNY/kWh: 8 hours of each.
+    // Actual load 120 kW at 10:00: 100 × (8 × 0.24 + 8 × 0.72 + 8 × 0.48) + 20 × 0.72 = 1,152 + 14.4 = 1,166.4 CNY.
+    // Windows of 6 h carried out 3 h at a time: 8 re-plans.
+    const load = new Array<number>(24).fill(100);
+    const actual = load.map((v, h) => (h === 10 ? 120 : v));
+    const yaml = `id: rolling-day
+kind: dispatch
+name: rolling day
+date: '2025-01-02'
+load: { source: csv, start: '2025-01-02 00:00', stepMinutes: 60, values: [${load.join(', ')}] }
+tariff: yunnan-2025-demo
+monthPeakSoFarKw: 1000
+objective: cost
+rolling: { windowSteps: 6, commitSteps: 3 }
+actual: { load: { start: '2025-01-02 00:00', stepMinutes: 60, values: [${actual.join(', ')}] } }
+`;
+    const put = await call('admin', {
+      method: 'PUT',
+      url: `${P}/microgrid/scenarios/rolling-day`,
+      contentType: 'application/yaml',
+      payload: yaml,
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const res = await call('admin', { method: 'POST', url: `${P}/microgrid/scenarios/rolling-day/runs` });
+    expect(res.statusCode, res.body).toBe(200);
+    const { runId, outcome } = res.json<{
+      runId: number;
+      outcome: { status: string; totals: { costCny: number }; rolling: { replans: number } };
+    }>();
+    expect(outcome.status).toBe('optimal');
+    expect(outcome.rolling.replans).toBe(8);
+    expect(outcome.totals.costCny).toBeCloseTo(1166.4, 6);
+    const csv = await call('auditor', { method: 'GET', url: `${P}/microgrid/runs/${runId}?format=csv` });
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body.trim().split('\n');
+    expect(lines).toHaveLength(25);
+    expect(lines[0]!.split(',')).toContain('grid_import_kw');
+    expect(lines[11]).toMatch(/^10,2025-01-02T10:00:00\+08:00,120,/);
+    expect(lines[11]!.split(',').at(-1)).toBe('0.72');
+    const denied = await call('enterprise', {
+      method: 'GET',
+      url: `${P}/microgrid/runs/${runId}?format=csv`,
+    });
+    expect(denied.statusCode).toBe(403);
   });
 });
 

@@ -18,6 +18,8 @@ import { AnswerCache } from './answer-cache.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { ParkMetersCache } from './park-data.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
+import { carbonRoutes } from './routes/carbon.routes.ts';
+import { indicatorRoutes } from './routes/indicator.routes.ts';
 import { microgridRoutes } from './routes/microgrid.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import type { RouteContext } from './routes/context.ts';
@@ -218,6 +220,8 @@ export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
   parkWriteRoutes(app, ctx);
   adminRoutes(app, ctx);
   microgridRoutes(app, ctx);
+  carbonRoutes(app, ctx);
+  indicatorRoutes(app, ctx);
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const hasWeb = fs.existsSync(path.join(webRoot, 'index.html'));

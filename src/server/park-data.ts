@@ -8,6 +8,8 @@ import type pg from 'pg';
 import { AppError } from '../lib/errors.ts';
 import { formatLocal, SLOT_MS } from '../lib/time.ts';
 import { meterInScope, type ParkScope } from '../modules/access/index.ts';
+import * as carbon from '../modules/carbon/index.ts';
+import * as indicators from '../modules/indicators/index.ts';
 import { energyFlow, energyTrend, organisationRanking, parkOverview } from '../modules/energy/index.ts';
 import * as microgrid from '../modules/microgrid/index.ts';
 import { parkSnapshot, type MeterRow, type ParkRow, type ParkSnapshot } from '../modules/registry/index.ts';
@@ -400,6 +402,164 @@ export class ParkData {
     const r = await microgrid.findRunResult(this.pool, this.park.id, runId);
     if (!r) throw new AppError('NOT_FOUND', `no run ${runId} in park "${this.park.id}"`);
     return r;
+  }
+
+  // ---- carbon accounting ----------------------------------------------------------------------------------------
+
+  /**
+   * An account's figures as a scoped caller may see them: an enterprise user's own organisation only, and of the
+   * allocation shares (which reveal how the others consume) only its own.
+   */
+  private scopedAccount(account: carbon.Account): carbon.Account {
+    const own = this.scope.organisation;
+    if (own === null || !account.allocation) return account;
+    const shares: Record<string, Record<string, number>> = {};
+    for (const [month, byOrg] of Object.entries(account.allocation.shares))
+      shares[month] = own in byOrg ? { [own]: byOrg[own]! } : {};
+    return { ...account, allocation: { ...account.allocation, shares } };
+  }
+
+  /** The account of the park (park-level callers) or an organisation, live or closed with any restatement. */
+  async account(periodText: string, organisation?: string, profile?: string): Promise<carbon.AccountAnswer> {
+    const org = (await this.organisation(organisation)) ?? null;
+    const answer = await carbon.accountFor(this.pool, this.park.id, {
+      organisation: org,
+      period: periodText,
+      ...(profile ? { profile } : {}),
+      nowMs: this.now(),
+    });
+    return {
+      ...answer,
+      account: this.scopedAccount(answer.account),
+      restatement: answer.restatement
+        ? { ...answer.restatement, current: this.scopedAccount(answer.restatement.current) }
+        : null,
+    };
+  }
+
+  /** Closes a period (park admins): freezes the account; closing again is a restatement with a reason. */
+  async closeAccount(
+    periodText: string,
+    organisation: string | undefined,
+    profile?: string,
+    reason?: string,
+  ) {
+    const org = (await this.organisation(organisation)) ?? null;
+    return carbon.closePeriod(this.pool, this.park.id, {
+      organisation: org,
+      period: periodText,
+      ...(profile ? { profile } : {}),
+      ...(reason ? { reason } : {}),
+      by: this.scope.actor,
+      nowMs: this.now(),
+    });
+  }
+
+  /** Closed periods: the caller's organisation's only, for an enterprise user. */
+  async closes() {
+    const own = this.scope.organisation;
+    return carbon.listCloses(this.pool, this.park.id, own === null ? undefined : own);
+  }
+
+  /** Factor library: the defaults, the park's versions and — for an enterprise user — only its own organisation's. */
+  async factors(): Promise<carbon.Factor[]> {
+    const all = await carbon.listFactors(this.pool, this.park.id);
+    const own = this.scope.organisation;
+    if (own === null) return all;
+    const prefix = `org:${this.park.id}/`;
+    return all.filter((f) => !f.scope.startsWith(prefix) || f.scope === `${prefix}${own}`);
+  }
+
+  async addFactor(input: Omit<carbon.NewFactor, 'by'>): Promise<carbon.Factor> {
+    const { organisations } = await this.snapshot();
+    return carbon.addFactor(this.pool, this.park.id, new Set(organisations.map((o) => o.id)), {
+      ...input,
+      by: this.scope.actor,
+    });
+  }
+
+  async profiles(): Promise<carbon.MethodProfile[]> {
+    return carbon.listProfiles(this.pool, this.park.id);
+  }
+
+  async saveProfile(input: {
+    from: string;
+    id: string;
+    name: string;
+    nameEn?: string;
+    changes: Partial<carbon.MethodProfile>;
+  }): Promise<carbon.MethodProfile> {
+    return carbon.saveProfile(this.pool, this.park.id, { ...input, by: this.scope.actor });
+  }
+
+  /** Latest statistical values over a period's months (scoped to the caller's organisation). */
+  async statistics(periodText: string, organisation?: string): Promise<carbon.StatisticValue[]> {
+    const org = await this.organisation(organisation);
+    const months = carbon.accountMonths(periodText);
+    return carbon.listStatistics(this.pool, this.park.id, months[0]!, months[months.length - 1]!, org);
+  }
+
+  /** Organisations the caller may enter statistics for. */
+  private async writableOrganisations(): Promise<Set<string>> {
+    if (this.scope.role === 'gateway')
+      throw new AppError(
+        'FORBIDDEN',
+        'statistical inputs are entered by people (park admins, enterprise users)',
+      );
+    const own = this.scope.organisation;
+    if (own !== null) return new Set([own]);
+    return new Set((await this.snapshot()).organisations.map((o) => o.id));
+  }
+
+  async submitStatistics(rows: readonly carbon.RawStatisticRow[]): Promise<carbon.StatisticBatchResult> {
+    return carbon.submitStatistics(this.pool, this.park.id, rows, {
+      actor: this.scope.actor,
+      allowed: await this.writableOrganisations(),
+    });
+  }
+
+  async importStatistics(csv: string, file?: string): Promise<carbon.StatisticBatchResult> {
+    return carbon.importStatisticsCsv(this.pool, this.park.id, csv, {
+      actor: this.scope.actor,
+      allowed: await this.writableOrganisations(),
+      ...(file ? { file } : {}),
+    });
+  }
+
+  /** Statistics batches with their refused rows: an enterprise user sees the ones it sent. */
+  async statisticBatches() {
+    const all = await carbon.statisticBatches(this.pool, this.park.id);
+    return this.scope.organisation === null ? all : all.filter((b) => b.actor === this.scope.actor);
+  }
+
+  // ---- indicators -----------------------------------------------------------------------------------------------
+
+  /** The park's scorecard for a year: park-level (it rests on the whole park's account). */
+  async scorecard(
+    year: number,
+    set?: string,
+    profile?: string,
+    targetYear?: number,
+  ): Promise<indicators.Scorecard> {
+    this.parkLevelOnly('the indicator scorecard');
+    return indicators.scorecardFor(this.pool, this.park.id, {
+      year,
+      ...(set ? { set } : {}),
+      ...(profile ? { profile } : {}),
+      ...(targetYear !== undefined ? { targetYear } : {}),
+      nowMs: this.now(),
+    });
+  }
+
+  async indicatorSets(): Promise<indicators.IndicatorSet[]> {
+    return indicators.listIndicatorSets(this.pool, this.park.id);
+  }
+
+  async configureIndicatorSet(
+    id: string,
+    overrides: readonly Omit<indicators.ThresholdOverride, 'by' | 'at'>[],
+  ): Promise<indicators.IndicatorSet> {
+    return indicators.configureParkSet(this.pool, this.park.id, id, overrides, this.scope.actor);
   }
 
   async ingest(records: readonly ReadingRecord[], source: string): Promise<IngestResultView> {

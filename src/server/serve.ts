@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { findPark, listParks } from '../modules/registry/index.ts';
-import { buildDemo, DEMO_PARK_ID, ensureDemoScenarios } from '../modules/demo/index.ts';
+import { buildDemo, DEMO_PARK_ID, ensureDemoCarbon, ensureDemoScenarios } from '../modules/demo/index.ts';
 import { demoLoginLines, ensureDemoUsers } from './demo-users.ts';
 import { buildApp } from './app.ts';
 import { startEmbeddedIngest } from './mqtt/embedded.ts';
@@ -42,7 +42,10 @@ export async function serve(
     options.withDemo && (await findPark(db.pool, DEMO_PARK_ID))
       ? await ensureDemoUsers(db.pool, DEMO_PARK_ID)
       : undefined;
-  if (demoLogins) await ensureDemoScenarios(db.pool);
+  if (demoLogins) {
+    await ensureDemoScenarios(db.pool);
+    await ensureDemoCarbon(db.pool, DEMO_PARK_ID);
+  }
   const mqtt = await startMqtt(config, db.pool);
   const app = await buildApp({
     pool: db.pool,

@@ -4,6 +4,7 @@ import { applyParkDefinition, findPark } from '../registry/index.ts';
 import { ingestBatch, ingestStream, loadParkMeters, type ReadingRecord } from '../telemetry/index.ts';
 import { createDemoPark, DEMO_PARK_ID } from './demo-park.ts';
 import { demoDataPlan, generateDemoReadings } from './demo-readings.ts';
+import { ensureDemoCarbon } from './demo-statistics.ts';
 
 export interface BuildDemoOptions {
   days?: number;
@@ -84,6 +85,7 @@ export async function buildDemo(pool: pg.Pool, options: BuildDemoOptions = {}): 
       [DEMO_PARK_ID],
     );
     if ((rows[0]?.n ?? 0) > 0) {
+      await ensureDemoCarbon(pool, DEMO_PARK_ID);
       return {
         parkId: DEMO_PARK_ID,
         built: false,
@@ -123,6 +125,7 @@ export async function buildDemo(pool: pg.Pool, options: BuildDemoOptions = {}): 
     source: 'demo-gateway',
   });
   totals.rejected += garbage.rejected;
+  const stats = await ensureDemoCarbon(pool, DEMO_PARK_ID);
   const seconds = (Date.now() - started) / 1000;
   const faults = plan.faults.map((f) => `  - ${f.kind} on ${f.meter}: ${f.description}`).join('\n');
   return {
@@ -135,6 +138,7 @@ export async function buildDemo(pool: pg.Pool, options: BuildDemoOptions = {}): 
       `demo park "${DEMO_PARK_ID}" (${park.park.name}): ${park.organisations.length} organisations, ${park.meters.length} meters, ` +
       `${days} days; ${totals.readings.toLocaleString('en-US')} readings in ${seconds.toFixed(0)} s ` +
       `(${totals.inserted.toLocaleString('en-US')} stored, ${totals.unchanged} duplicates, ${totals.rejected} rejected)\n` +
+      `statistical inputs for the accounts: ${stats.received} values (${stats.inserted} new)\n` +
       `deliberate faults the pipeline handled:\n${faults}`,
   };
 }

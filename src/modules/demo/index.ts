@@ -13,3 +13,4 @@ export { demoReadingsCsv, DEMO_CSV_HEADER } from './demo-csv.ts';
 export { DEMO_EPOCH, FAULT_METERS, FAULT_TIMES } from './demo-faults.ts';
 export { buildDemo, type BuildDemoOptions, type BuildDemoResult } from './build-demo.ts';
 export { ensureDemoScenarios, DEMO_SCENARIO_FILES } from './demo-scenarios.ts';
+export { demoStatisticsCsv, ensureDemoCarbon } from './demo-statistics.ts';

@@ -53,8 +53,11 @@ export {
   lastReadingAt,
   latestReadingAt,
   meterAmounts,
+  monthlyMeterAmounts,
+  monthStamps,
   silentMeters,
   type GroupBucketRow,
   type GroupMembers,
   type MeterAmounts,
+  type MonthAmounts,
 } from './aggregates.repo.ts';

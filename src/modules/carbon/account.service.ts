@@ -1,0 +1,378 @@
+/**
+ * Accounts over the database: gathers an account's request (boundary-meter energy per month, statistical inputs,
+ * factor versions, the method profile), computes it with the pure `computeAccount`, and closes periods (frozen,
+ * reproducible, restated visibly). Month energy is cached per month and recomputed only for months whose data moved.
+ */
+import type pg from 'pg';
+import { AppError } from '../../lib/errors.ts';
+import { nextBucketStart, parseDateOrInstant } from '../../lib/time.ts';
+import { parkSnapshot, type MeterRow, type ParkSnapshot } from '../registry/index.ts';
+import { expectedSlots, monthlyMeterAmounts, monthStamps, type MonthAmounts } from '../telemetry/index.ts';
+import { computeAccount } from './account.ts';
+import * as closes from './close.repo.ts';
+import { listFactors } from './factor.service.ts';
+import { findProfile } from './profile.service.ts';
+import { latestStatistics } from './statistic.repo.ts';
+import type {
+  Account,
+  AccountAnswer,
+  AccountClose,
+  AccountRequest,
+  EnergyLine,
+  Restatement,
+} from './types.ts';
+
+/** Months of an accounting period: `2025`, `2025-Q2`, `2025-03` or `2025-01..2025-06` (both months included). */
+export function accountMonths(text: string): string[] {
+  const t = text.trim();
+  const bad = (reason: string) => new AppError('BAD_INPUT', `period "${text}": ${reason}`);
+  const range = (fromY: number, fromM: number, toY: number, toM: number) => {
+    const out: string[] = [];
+    for (let y = fromY, m = fromM; y < toY || (y === toY && m <= toM); m === 12 ? (y++, (m = 1)) : m++)
+      out.push(`${y}-${String(m).padStart(2, '0')}`);
+    return out;
+  };
+  let m = /^(\d{4})$/.exec(t);
+  if (m) return range(Number(m[1]), 1, Number(m[1]), 12);
+  if ((m = /^(\d{4})-Q([1-4])$/i.exec(t))) {
+    const q = Number(m[2]);
+    return range(Number(m[1]), q * 3 - 2, Number(m[1]), q * 3);
+  }
+  const month = (s: string) => {
+    const mm = /^(\d{4})-(\d{2})$/.exec(s);
+    if (!mm || Number(mm[2]) < 1 || Number(mm[2]) > 12) throw bad(`"${s}" is not a month (YYYY-MM)`);
+    return [Number(mm[1]), Number(mm[2])] as const;
+  };
+  const parts = t.split('..');
+  if (parts.length === 1 && /^\d{4}-\d{2}$/.test(t)) {
+    const [y, mo] = month(t);
+    return range(y, mo, y, mo);
+  }
+  if (parts.length === 2) {
+    const [fy, fm] = month(parts[0]!);
+    const [ty, tm] = month(parts[1]!);
+    if (ty * 12 + tm < fy * 12 + fm) throw bad('the last month is before the first');
+    if (ty * 12 + tm - (fy * 12 + fm) >= 120) throw bad('at most 120 months');
+    return range(fy, fm, ty, tm);
+  }
+  throw bad('expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM..YYYY-MM');
+}
+
+/** The UTC instants at which a park-local month starts and the next one starts. */
+function monthBounds(month: string, timeZone: string): { fromMs: number; toMs: number } {
+  const r = parseDateOrInstant(`${month}-01`, timeZone);
+  if (!r.ok) throw new AppError('BAD_INPUT', `month ${month}: ${r.reason}`);
+  return { fromMs: r.atMs, toMs: nextBucketStart(r.atMs, 'month', timeZone) };
+}
+
+interface MonthEntry {
+  stamp: string;
+  lines: EnergyLine[];
+}
+/** Month energy per pool and park definition version: month start → entry (only months that are over). */
+const monthCache = new WeakMap<pg.Pool, Map<string, MonthEntry>>();
+
+/** Statistics of how the last `energyByMonth` call used the cache (for the benchmark and tests). */
+export const monthCacheStats = { hits: 0, misses: 0 };
+
+/** Groups one month's boundary-meter amounts into energy lines. Pure. */
+export function groupEnergyLines(
+  meters: readonly MeterRow[],
+  amounts: ReadonlyMap<number, MonthAmounts>,
+  fromMs: number,
+  toMs: number,
+  nowMs: number,
+): EnergyLine[] {
+  const groups = new Map<string, EnergyLine>();
+  for (const meter of meters) {
+    const s = meter.spec;
+    const expected = expectedSlots(meter, fromMs, toMs, nowMs);
+    const a = amounts.get(meter.id);
+    if (expected === 0 && !a) continue;
+    const technology = s.role === 'generation' || s.role === 'direct_green_supply' ? s.technology : undefined;
+    const internal = s.internalTransfer === true;
+    const key = [
+      s.organisation,
+      s.carrier,
+      s.role,
+      technology ?? '',
+      internal ? 1 : 0,
+      meter.quantityUnit,
+    ].join('\u0000');
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        organisation: s.organisation,
+        carrier: s.carrier,
+        role: s.role,
+        ...(technology ? { technology } : {}),
+        internalTransfer: internal,
+        unit: meter.quantityUnit,
+        quantity: 0,
+        estimated: 0,
+        measuredSlots: 0,
+        expectedSlots: 0,
+        meters: [],
+      };
+      groups.set(key, g);
+    }
+    g.quantity += a ? a.measured + a.estimated : 0;
+    g.estimated += a?.estimated ?? 0;
+    g.measuredSlots += a?.measuredSlots ?? 0;
+    g.expectedSlots += expected;
+    g.meters.push(meter.code);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Energy lines of every organisation per month: from `rollup_month`, reusing the lines of months that are over and
+ * whose change stamp has not moved (late data recomputes only the months it touched).
+ */
+export async function energyByMonth(
+  pool: pg.Pool,
+  snapshot: ParkSnapshot,
+  months: readonly string[],
+  nowMs = Date.now(),
+): Promise<Record<string, EnergyLine[]>> {
+  const tz = snapshot.park.timezone;
+  const boundary = snapshot.meters.filter((m) => !m.spec.parent);
+  const ids = boundary.map((m) => m.id);
+  const bounds = months.map((month) => ({ month, ...monthBounds(month, tz) }));
+  const first = bounds[0]!.fromMs;
+  const last = bounds[bounds.length - 1]!.toMs;
+  let cache = monthCache.get(pool);
+  if (!cache) monthCache.set(pool, (cache = new Map<string, MonthEntry>()));
+  const stamps = await monthStamps(pool, ids, first, last);
+  const keyOf = (fromMs: number) => `${snapshot.park.id}:${snapshot.definitionVersion}:${fromMs}`;
+  const out: Record<string, EnergyLine[]> = {};
+  const stale = bounds.filter((b) => {
+    const hit = b.toMs <= nowMs ? cache.get(keyOf(b.fromMs)) : undefined;
+    if (hit && hit.stamp === (stamps.get(b.fromMs) ?? '')) {
+      out[b.month] = hit.lines;
+      monthCacheStats.hits++;
+      return false;
+    }
+    monthCacheStats.misses++;
+    return true;
+  });
+  if (stale.length > 0) {
+    // One query over the span of the stale months (contiguous in the common case of one late month).
+    const rows = await monthlyMeterAmounts(pool, ids, stale[0]!.fromMs, stale[stale.length - 1]!.toMs);
+    const byMonth = new Map<number, Map<number, MonthAmounts>>();
+    for (const r of rows) {
+      let m = byMonth.get(r.bucketMs);
+      if (!m) byMonth.set(r.bucketMs, (m = new Map<number, MonthAmounts>()));
+      m.set(r.meterId, r);
+    }
+    for (const b of stale) {
+      const lines = groupEnergyLines(
+        boundary,
+        byMonth.get(b.fromMs) ?? new Map<number, MonthAmounts>(),
+        b.fromMs,
+        b.toMs,
+        nowMs,
+      );
+      out[b.month] = lines;
+      if (b.toMs <= nowMs) cache.set(keyOf(b.fromMs), { stamp: stamps.get(b.fromMs) ?? '', lines });
+    }
+  }
+  return out;
+}
+
+/** What an account is asked for. */
+export interface AccountQuery {
+  /** null: the whole park. */
+  organisation: string | null;
+  /** Period text (see `accountMonths`) or the months themselves. */
+  period: string | readonly string[];
+  /** Profile id, optionally `id@version`; default: the park's province profile, else the national one. */
+  profile?: string;
+  nowMs?: number;
+}
+
+/** Gathers the request of an account: everything `computeAccount` needs, and nothing it has to fetch. */
+export async function buildAccountRequest(
+  pool: pg.Pool,
+  parkId: string,
+  query: AccountQuery,
+): Promise<AccountRequest> {
+  const snapshot = await parkSnapshot(pool, parkId);
+  const months = typeof query.period === 'string' ? accountMonths(query.period) : [...query.period];
+  if (months.length === 0) throw new AppError('BAD_INPUT', 'an account needs at least one month');
+  const orgs = snapshot.allOrganisations;
+  if (query.organisation !== null && !orgs.some((o) => o.id === query.organisation))
+    throw new AppError('NOT_FOUND', `no organisation "${query.organisation}" in park ${parkId}`);
+  const [energy, statistics, factors, profile] = await Promise.all([
+    energyByMonth(pool, snapshot, months, query.nowMs),
+    latestStatistics(pool, parkId, months[0]!, months[months.length - 1]!),
+    listFactors(pool, parkId),
+    findProfile(pool, parkId, query.profile ?? defaultProfileId(snapshot.park.province)),
+  ]);
+  return {
+    park: {
+      id: snapshot.park.id,
+      name: snapshot.park.name,
+      province: snapshot.park.province,
+      gridRegion: snapshot.park.gridRegion,
+    },
+    organisation: query.organisation,
+    months,
+    organisations: orgs.map((o) => ({ id: o.id, name: o.name, kind: o.kind ?? 'enterprise' })),
+    energy,
+    statistics,
+    factors,
+    profile,
+  };
+}
+
+/** The profile a park's accounts use unless asked otherwise: its province's, else the national one. */
+export function defaultProfileId(province: string): string {
+  if (province === 'yunnan') return 'yn-zero-carbon-park';
+  if (province === 'hunan') return 'hn-zero-carbon-park';
+  return 'cn-zero-carbon-park-2025';
+}
+
+/** The latest close of a scope, the period of these months and a profile id. */
+function latestClose(
+  pool: pg.Pool,
+  parkId: string,
+  organisation: string | null,
+  months: readonly string[],
+  profileId: string,
+) {
+  return closes.findLatestClose(
+    pool,
+    parkId,
+    organisation,
+    months[0]!,
+    months[months.length - 1]!,
+    profileId,
+  );
+}
+
+/**
+ * The account of a scope and period. When the period is closed (for this profile id), the closed account is the
+ * answer, and a current computation that differs from it is returned beside it as a restatement — never in its place.
+ */
+export async function accountFor(pool: pg.Pool, parkId: string, query: AccountQuery): Promise<AccountAnswer> {
+  const request = await buildAccountRequest(pool, parkId, query);
+  const current = computeAccount(request);
+  const closed = await latestClose(pool, parkId, query.organisation, request.months, request.profile.id);
+  if (!closed) return { account: current, close: null, restatement: null };
+  const { request: closedRequest, account: closedAccount, ...close } = closed;
+  return {
+    account: closedAccount,
+    close,
+    restatement: restatementOf(closedRequest, closedAccount, request, current),
+  };
+}
+
+const DIFF_TOLERANCE = 1e-9;
+
+/** JSON with object keys sorted: jsonb does not keep key order, so stored and computed values compare this way. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}
+
+/** The restatement between a closed account and the current one, or null when the figures are the same. */
+export function restatementOf(
+  closedRequest: AccountRequest,
+  closed: Account,
+  request: AccountRequest,
+  current: Account,
+): Restatement | null {
+  const d = (a: number, b: number) => b - a;
+  const delta = {
+    grossTco2: d(closed.totals.grossTco2, current.totals.grossTco2),
+    netTco2: d(closed.totals.netTco2, current.totals.netTco2),
+    energyTce: d(closed.totals.energyTce, current.totals.energyTce),
+  };
+  const changes: string[] = [];
+  for (const month of request.months) {
+    const before = canonicalJson(closedRequest.energy[month] ?? []);
+    const after = canonicalJson(request.energy[month] ?? []);
+    if (before !== after) changes.push(`energy of ${month} changed (late or revised readings)`);
+  }
+  const stat = (s: AccountRequest['statistics'][number]) =>
+    `${s.organisation}/${s.month}/${s.kind}/${s.item}`;
+  const oldStats = new Map(closedRequest.statistics.map((s) => [stat(s), s.version]));
+  for (const s of request.statistics) {
+    const v = oldStats.get(stat(s));
+    if (v === undefined) changes.push(`statistic ${stat(s)} added (v${s.version})`);
+    else if (v !== s.version) changes.push(`statistic ${stat(s)} v${v} → v${s.version}`);
+  }
+  const fac = (f: AccountRequest['factors'][number]) => `${f.key}@${f.scope}#${f.version}`;
+  const oldFactors = new Set(closedRequest.factors.map(fac));
+  for (const f of request.factors)
+    if (!oldFactors.has(fac(f)))
+      changes.push(`factor ${f.key} v${f.version} (${f.scope}) from ${f.validFrom} added`);
+  if (closedRequest.profile.version !== request.profile.version)
+    changes.push(
+      `profile ${request.profile.id} v${closedRequest.profile.version} → v${request.profile.version}`,
+    );
+  const moved = Object.values(delta).some((x) => Math.abs(x) > DIFF_TOLERANCE);
+  if (!moved && changes.length === 0) return null;
+  return { current, delta, changes };
+}
+
+/**
+ * Closes a period: freezes the account and its whole request. Closing a closed period again is a restatement: it
+ * needs a reason and supersedes the earlier close (CONFLICT when nothing changed).
+ */
+export async function closePeriod(
+  pool: pg.Pool,
+  parkId: string,
+  query: AccountQuery & { by: string; reason?: string },
+): Promise<{ close: AccountClose; account: Account }> {
+  const request = await buildAccountRequest(pool, parkId, query);
+  const account = computeAccount(request);
+  const months = request.months;
+  const earlier = await latestClose(pool, parkId, query.organisation, months, request.profile.id);
+  if (earlier) {
+    if (!restatementOf(earlier.request, earlier.account, request, account))
+      throw new AppError(
+        'CONFLICT',
+        `the period is closed (close ${earlier.id}) and nothing has changed since`,
+      );
+    if (!query.reason)
+      throw new AppError(
+        'BAD_INPUT',
+        `the period is closed (close ${earlier.id}): a restatement needs a reason`,
+      );
+  }
+  const close = await closes.insertClose(pool, parkId, {
+    organisation: query.organisation,
+    fromMonth: months[0]!,
+    toMonth: months[months.length - 1]!,
+    profileId: request.profile.id,
+    profileVersion: request.profile.version,
+    request,
+    account,
+    supersedes: earlier?.id ?? null,
+    reason: query.reason ?? null,
+    closedBy: query.by,
+  });
+  return { close, account };
+}
+
+/** Recomputes a closed account from its frozen request: true when it reproduces the closed account exactly. */
+export async function verifyClose(
+  pool: pg.Pool,
+  parkId: string,
+  query: AccountQuery,
+): Promise<{ close: AccountClose; identical: boolean }> {
+  const months = typeof query.period === 'string' ? accountMonths(query.period) : [...query.period];
+  const snapshot = await parkSnapshot(pool, parkId);
+  const profileId = (query.profile ?? defaultProfileId(snapshot.park.province)).split('@')[0]!;
+  const found = await latestClose(pool, parkId, query.organisation, months, profileId);
+  if (!found) throw new AppError('NOT_FOUND', 'this period is not closed');
+  const { request, account, ...close } = found;
+  return { close, identical: canonicalJson(computeAccount(request)) === canonicalJson(account) };
+}

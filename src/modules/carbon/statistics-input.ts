@@ -1,0 +1,258 @@
+/**
+ * Statistical inputs as people write them (a CSV file, or the rows of the data-entry form): parsed and checked row by
+ * row, every problem named by file, line, field and reason. Pure: the service stores what passes and keeps the rest.
+ */
+import { splitCsvLine } from '../../lib/csv.ts';
+import type { InputIssue } from '../../lib/errors.ts';
+import { STATISTIC_KINDS, type StatisticKind } from './types.ts';
+
+/** A row as written, before checking: every field a string (CSV) or whatever JSON carried (form). */
+export type RawStatisticRow = Record<string, unknown>;
+
+/** A checked row, ready to become a version of a statistical value. */
+export interface StatisticRow {
+  /** 1-based line in the file (the header is line 1), or the row's position in a form submission. */
+  line: number;
+  organisation: string;
+  month: string;
+  kind: StatisticKind;
+  item: string;
+  value: number;
+  unit: string;
+  factor?: { value: number; unit: string; source: string };
+  evidence?: string;
+  note?: string;
+}
+
+/** A row refused, with its reasons; kept with the batch so that nothing is lost. */
+export interface RejectedStatistic {
+  line: number;
+  raw: string;
+  issues: InputIssue[];
+}
+
+/**
+ * The unit each kind is entered in (the first is the one the indicators compute with; others are accepted spellings
+ * of it). `null`: any unit, named by the person entering it (products, processes).
+ */
+export const STATISTIC_UNITS: Readonly<Record<StatisticKind, readonly string[] | null>> = Object.freeze({
+  industrial_output: ['10^4 CNY', '万元'],
+  value_added: ['10^4 CNY', '万元'],
+  product_output: null,
+  solid_waste_generated: ['t'],
+  solid_waste_utilised: ['t'],
+  waste_heat_available: ['GJ'],
+  waste_heat_recovered: ['GJ'],
+  water_used: ['t', 'm3'],
+  water_reused: ['t', 'm3'],
+  freight: ['t·km', 't*km', 'tkm'],
+  process_activity: null,
+  recovered_co2: ['tCO2'],
+  offset: ['tCO2e', 'tCO2'],
+  green_claim: ['MWh'],
+  efficiency_diagnosis: ['count'],
+});
+
+/** Kinds whose `item` must be named (several values per organisation and month). */
+const ITEM_REQUIRED: ReadonlySet<StatisticKind> = new Set([
+  'product_output',
+  'waste_heat_available',
+  'waste_heat_recovered',
+  'freight',
+  'process_activity',
+  'offset',
+  'green_claim',
+  'efficiency_diagnosis',
+]);
+
+/** What a waste-energy row is about: 余热, 余冷, 余压. */
+const WASTE_ITEMS = ['heat', 'cold', 'pressure'];
+
+/** Kinds that need evidence: what lowers emissions must be backed by a document. */
+const EVIDENCE_REQUIRED: ReadonlySet<StatisticKind> = new Set(['green_claim', 'offset', 'recovered_co2']);
+
+export const STATISTIC_COLUMNS = [
+  'organisation',
+  'month',
+  'kind',
+  'item',
+  'value',
+  'unit',
+  'evidence',
+  'note',
+  'factor_value',
+  'factor_unit',
+  'factor_source',
+] as const;
+const REQUIRED_COLUMNS = ['organisation', 'month', 'kind', 'value', 'unit'] as const;
+
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v.trim() : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+
+/**
+ * Checks one row. `organisations`: the ids of the park's organisations (rows naming others are refused).
+ * @example checkStatisticRow({organisation: 'ALU', month: '2025-01', kind: 'water_used', value: '120', unit: 't'}, 2, 'stats.csv', ids)
+ */
+export function checkStatisticRow(
+  raw: RawStatisticRow,
+  line: number,
+  file: string | undefined,
+  organisations: ReadonlySet<string>,
+): { ok: true; row: StatisticRow } | { ok: false; issues: InputIssue[] } {
+  const issues: InputIssue[] = [];
+  const bad = (field: string, reason: string) =>
+    issues.push({ ...(file ? { file } : {}), line, field, reason });
+
+  const organisation = text(raw.organisation);
+  if (!organisation) bad('organisation', 'missing');
+  else if (!organisations.has(organisation))
+    bad('organisation', `"${organisation}" is not an organisation of this park`);
+
+  const month = text(raw.month);
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!m) bad('month', `"${month}" is not a month (YYYY-MM)`);
+  else if (Number(m[2]) < 1 || Number(m[2]) > 12) bad('month', `"${month}": month ${m[2]} does not exist`);
+
+  const kindText = text(raw.kind);
+  const kind = (STATISTIC_KINDS as readonly string[]).includes(kindText)
+    ? (kindText as StatisticKind)
+    : undefined;
+  if (!kind)
+    bad('kind', `"${kindText}" is not a statistic kind; expected one of ${STATISTIC_KINDS.join(', ')}`);
+
+  const item = text(raw.item);
+  if (kind && ITEM_REQUIRED.has(kind) && !item) bad('item', `a ${kind} row must name its item`);
+  else if (
+    (kind === 'waste_heat_available' || kind === 'waste_heat_recovered') &&
+    !WASTE_ITEMS.includes(item)
+  )
+    bad('item', `"${item}": waste energy is heat, cold or pressure`);
+
+  const valueText = text(raw.value);
+  const value = valueText === '' ? NaN : Number(valueText);
+  if (valueText === '') bad('value', 'missing');
+  else if (!Number.isFinite(value)) bad('value', `"${valueText}" is not a number`);
+  else if (value < 0) bad('value', `${value} is negative; statistical quantities are ≥ 0`);
+
+  const unit = text(raw.unit);
+  if (!unit) bad('unit', 'missing');
+  else if (kind) {
+    const allowed = STATISTIC_UNITS[kind];
+    if (allowed && !allowed.includes(unit))
+      bad('unit', `"${unit}" for ${kind}; expected ${allowed.join(' or ')}`);
+  }
+
+  const evidence = text(raw.evidence);
+  if (kind && EVIDENCE_REQUIRED.has(kind) && !evidence)
+    bad('evidence', `a ${kind} row needs evidence (a certificate, contract or report reference)`);
+  const note = text(raw.note);
+
+  let factor: StatisticRow['factor'];
+  const fValue = text(raw.factor_value);
+  const fUnit = text(raw.factor_unit);
+  const fSource = text(raw.factor_source);
+  if (kind === 'process_activity') {
+    const fv = Number(fValue);
+    if (fValue === '')
+      bad('factor_value', 'a process_activity row needs its emission factor (tCO2 per unit)');
+    else if (!Number.isFinite(fv) || fv < 0) bad('factor_value', `"${fValue}" is not a number ≥ 0`);
+    if (!fUnit) bad('factor_unit', 'missing (e.g. tCO2/t)');
+    else if (unit && fUnit !== `tCO2/${unit}`)
+      bad('factor_unit', `"${fUnit}" does not match the activity unit; expected tCO2/${unit}`);
+    if (!fSource) bad('factor_source', 'name the source of the emission factor');
+    if (issues.length === 0) factor = { value: fv, unit: fUnit, source: fSource };
+  } else if (fValue || fUnit || fSource) bad('factor_value', `only process_activity rows carry a factor`);
+
+  if (issues.length > 0 || !kind) return { ok: false, issues };
+  return {
+    ok: true,
+    row: {
+      line,
+      organisation,
+      month,
+      kind,
+      item,
+      value,
+      unit: STATISTIC_UNITS[kind]?.[0] ?? unit,
+      ...(factor ? { factor } : {}),
+      ...(evidence ? { evidence } : {}),
+      ...(note ? { note } : {}),
+    },
+  };
+}
+
+/** Parses a statistics CSV (header row naming the columns, UTF-8, optional BOM) into checked and refused rows. */
+export function parseStatisticsCsv(
+  content: string,
+  file: string | undefined,
+  organisations: ReadonlySet<string>,
+): { rows: StatisticRow[]; rejected: RejectedStatistic[]; issues: InputIssue[] } {
+  const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const header = splitCsvLine(lines[0] ?? '').map((h) => h.trim());
+  const issues: InputIssue[] = [];
+  for (const c of REQUIRED_COLUMNS)
+    if (!header.includes(c))
+      issues.push({ ...(file ? { file } : {}), line: 1, field: c, reason: `the header lacks column "${c}"` });
+  for (const h of header)
+    if (!(STATISTIC_COLUMNS as readonly string[]).includes(h))
+      issues.push({
+        ...(file ? { file } : {}),
+        line: 1,
+        field: h,
+        reason: `unknown column "${h}"; columns are ${STATISTIC_COLUMNS.join(', ')}`,
+      });
+  if (issues.length > 0) return { rows: [], rejected: [], issues };
+
+  const rows: StatisticRow[] = [];
+  const rejected: RejectedStatistic[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 1; i < lines.length; i++) {
+    const rawLine = lines[i]!;
+    if (rawLine.trim() === '') continue;
+    const fields = splitCsvLine(rawLine);
+    const raw: RawStatisticRow = {};
+    header.forEach((h, j) => (raw[h] = fields[j] ?? ''));
+    const line = i + 1;
+    const checked = checkStatisticRow(raw, line, file, organisations);
+    if (!checked.ok) {
+      rejected.push({ line, raw: rawLine, issues: checked.issues });
+      continue;
+    }
+    const r = checked.row;
+    const key = `${r.organisation}\u0000${r.month}\u0000${r.kind}\u0000${r.item}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      rejected.push({
+        line,
+        raw: rawLine,
+        issues: [
+          {
+            ...(file ? { file } : {}),
+            line,
+            field: 'item',
+            reason: `repeats line ${earlier} (same organisation, month, kind and item); one value per file`,
+          },
+        ],
+      });
+      continue;
+    }
+    seen.set(key, line);
+    rows.push(r);
+  }
+  return { rows, rejected, issues: [] };
+}
+
+/** The checked rows of a form submission (JSON objects with the CSV's column names). */
+export function parseStatisticsRows(
+  raws: readonly RawStatisticRow[],
+  organisations: ReadonlySet<string>,
+): { rows: StatisticRow[]; rejected: RejectedStatistic[] } {
+  const rows: StatisticRow[] = [];
+  const rejected: RejectedStatistic[] = [];
+  raws.forEach((raw, i) => {
+    const checked = checkStatisticRow(raw, i + 1, undefined, organisations);
+    if (checked.ok) rows.push(checked.row);
+    else rejected.push({ line: i + 1, raw: JSON.stringify(raw), issues: checked.issues });
+  });
+  return { rows, rejected };
+}

@@ -1,0 +1,385 @@
+/**
+ * Carbon accounting: factors, method profiles, statistical inputs, and the account with its audit trail. Import-free,
+ * so that the web app can import these types (type-only) as the API's response types.
+ */
+
+/** How sure we are of a value: a source quoting the official text, several secondary sources, unverified, or measured. */
+export type FactorStatus = 'verified' | 'secondary' | 'unverified' | 'measured';
+
+/**
+ * Who a factor version applies to: the library default ('*'), a park ('park:<park>'), or an organisation
+ * ('org:<park>/<organisation>'). The most specific scope that has a version in force wins.
+ */
+export type FactorScope = string;
+
+/**
+ * One version of a factor. Keys are dot-separated (see `FACTOR_KEYS` in factor-library.ts for the catalogue):
+ * `tce.<carrier>` (tce per unit), `tce.electricity_calorific` / `tce.electricity_equivalent` (tce/kWh),
+ * `grid.<level>.<region>.<variant>` (tCO₂/MWh), `fuel.<fuel>.ncv` (GJ per unit), `fuel.<fuel>.carbon_content`
+ * (tC/GJ), `fuel.<fuel>.oxidation` (fraction), `fuel.<fuel>.density` (kg/L, for fuels metered in litres), `heat.co2`
+ * (tCO₂/GJ), `steam.enthalpy` (kJ/kg), `grid_clean_share.<level>.<region>` (fraction).
+ * A factor is never edited: a new version supersedes it from its `validFrom` date.
+ */
+export interface Factor {
+  key: string;
+  /** 1, 2, … per key and scope; among versions with the same `validFrom`, the highest wins. */
+  version: number;
+  scope: FactorScope;
+  value: number;
+  unit: string;
+  /** Park-local date (YYYY-MM-DD) from which this version is in force; grid factors: 1 January of their data year. */
+  validFrom: string;
+  source: string;
+  status: FactorStatus;
+  /** The year the value describes (grid factors are published about two years later). */
+  dataYear?: number;
+  /** The document behind a user's value (supplier's certificate, lab report): a reference or an uploaded file's id. */
+  evidence?: string;
+  note?: string;
+  createdBy: string;
+  /** ISO instant. */
+  createdAt: string;
+}
+
+/** A factor as used in a result: enough to find the exact version again and to cite it. */
+export interface FactorRef {
+  key: string;
+  version: number;
+  scope: FactorScope;
+  value: number;
+  unit: string;
+  validFrom: string;
+  source: string;
+  status: FactorStatus;
+  dataYear?: number;
+}
+
+/** How electricity is converted to tce: the calorific value (当量值, 0.1229 kgce/kWh) or the year's equivalent value (等价值). */
+export type ElectricityTceConvention = 'calorific' | 'equivalent';
+
+/**
+ * Grid-factor rule. `average`: all grid electricity at the average factor of `level` (claims are shown as a memo line
+ * and count as clean energy, but do not lower emissions: the average already carries the grid's green electricity).
+ * `residual_when_claimed`: electricity backed by a claimed green instrument counts 0 and the remaining grid
+ * electricity uses the national factor that excludes market-traded non-fossil electricity — but only for an
+ * organisation-month that has claims; with none, the average of `level` (standards.md §4). Judging per
+ * organisation-month keeps the organisations' accounts adding up to the park's.
+ */
+export interface GridFactorRule {
+  rule: 'average' | 'residual_when_claimed';
+  level: 'national' | 'regional' | 'provincial';
+  /** 'latest': the factor in force (latest data year ≤ the accounting year); a number pins a data year. */
+  dataYear: 'latest' | number;
+}
+
+/** Why a profile makes a choice, and how sure we are that it is the official one. */
+export interface ProfileChoice {
+  /** The profile field the note is about, e.g. 'electricityTce'. */
+  field: string;
+  status: FactorStatus;
+  note: string;
+}
+
+/** A named, versioned set of accounting choices. Results always name the profile id and version. */
+export interface MethodProfile {
+  id: string;
+  version: number;
+  name: string;
+  nameEn: string;
+  description: string;
+  /** The profile this one was copied from. */
+  basedOn?: { id: string; version: number };
+  electricityTce: ElectricityTceConvention;
+  gridFactor: GridFactorRule;
+  /** Factor key for purchased and exported heat (tCO₂/GJ), normally 'heat.co2'. */
+  heatFactorKey: string;
+  /** Subtract exported electricity (at the grid factor) and exported heat and steam (at the heat factor). */
+  creditExports: boolean;
+  /** 'include': process emissions are part of gross emissions; 'memo': reported beside them, not added. */
+  processEmissions: 'include' | 'memo';
+  /** 'deduct': recovered (captured and used or stored) CO₂ is subtracted from gross; 'memo': reported only. */
+  recoveredCo2: 'deduct' | 'memo';
+  /** Offsets (CCER, sinks, CCUS credits) are always reported apart; 'net' subtracts them in net emissions. */
+  offsets: 'net' | 'memo';
+  /** Which emissions the core indicator (tCO₂/tce) divides: gross or net of offsets. */
+  coreIndicatorBasis: 'gross' | 'net';
+  /** What counts as clean energy in the clean-energy share. */
+  cleanEnergy: {
+    /** Natural gas counts as clean energy (some provincial definitions include it). */
+    naturalGas: boolean;
+    /** Factor key of the grid's clean (non-fossil) share of unclaimed grid electricity, or null to count none of it. */
+    gridCleanShareKey: string | null;
+  };
+  /**
+   * Shared park assets (the organisations of the listed kinds: the park's PV, storage, common services) are allocated
+   * to the other organisations pro rata to `key` of the same month, so that organisation accounts add up to the park
+   * account; 'none' keeps them as their own organisation.
+   */
+  allocation: {
+    key: 'none' | 'electricity' | 'energy_tce';
+    sharedKinds: ('enterprise' | 'park_operator' | 'public')[];
+  };
+  /** Fuel whose combustion defaults apply to each fuel carrier (meters name a carrier, not a fuel grade). */
+  carrierFuel: Record<string, string>;
+  /**
+   * Standard-coal factor key of each carrier other than electricity (e.g. coal → 'tce.raw_coal', steam →
+   * 'tce.steam_low_pressure'); a carrier not listed has no tce (water, cooling, hydrogen). Electricity follows
+   * `electricityTce`; any carrier metered in thermal units (GJ, MJ, kWh_th) uses 'tce.heat'.
+   */
+  carrierTce: Record<string, string>;
+  /** Decimal places when figures are shown or exported; sums are computed unrounded. */
+  rounding: { tco2: number; tce: number; indicator: number; share: number };
+  choices: ProfileChoice[];
+  createdBy: string;
+  createdAt: string;
+}
+
+/** Statistical inputs that meters do not give, entered per organisation and month. */
+export const STATISTIC_KINDS = [
+  'industrial_output', // 工业总产值, 10^4 CNY
+  'value_added', // 工业增加值, 10^4 CNY
+  'product_output', // item: product name; unit: t, pieces …
+  'solid_waste_generated', // t
+  'solid_waste_utilised', // t
+  'waste_heat_available', // GJ (waste heat, cold and pressure: item names which)
+  'waste_heat_recovered', // GJ
+  'water_used', // t (industrial water withdrawal)
+  'water_reused', // t (repeated use)
+  'freight', // t·km; item: vehicle type electric | hydrogen | diesel | gasoline | natural_gas | other
+  'process_activity', // item: process; value × factor (tCO₂/unit, with its source) = process CO₂
+  'recovered_co2', // tCO₂ captured and used or stored
+  'offset', // tCO₂e; item: ccer | sink | ccus | other
+  'green_claim', // MWh of claimed green certificates or green-power trades; item: certificate | trade; evidence required
+  'efficiency_diagnosis', // 1 = an energy-efficiency diagnosis done in this month; item: the report id
+] as const;
+export type StatisticKind = (typeof STATISTIC_KINDS)[number];
+
+/** One version of one statistical value. A correction is a new version; earlier versions stay. */
+export interface StatisticValue {
+  organisation: string;
+  /** Park-local month, YYYY-MM. */
+  month: string;
+  kind: StatisticKind;
+  /** What within the kind: product name, vehicle type, process, offset type; '' when the kind has one value. */
+  item: string;
+  value: number;
+  unit: string;
+  /** process_activity only: emission factor per unit of activity, with its source. */
+  factor?: { value: number; unit: string; source: string };
+  evidence?: string;
+  version: number;
+  enteredBy: string;
+  enteredAt: string;
+  note?: string;
+}
+
+/**
+ * One boundary-meter group of one organisation and month: a carrier in one role (and technology, for generation),
+ * summed over the organisation's meters without a parent. Quantities are in `unit`, the meters' quantity unit.
+ */
+export interface EnergyLine {
+  organisation: string;
+  carrier: string;
+  /** MeterRole: import, export, generation, storage_charge, storage_discharge, direct_green_supply, consumption. */
+  role: string;
+  /** Generation technology (pv, wind, hydro, chp, diesel_genset …) for generation and direct green supply. */
+  technology?: string;
+  /** Sales between the park's organisations: counted for the organisations, cancelled at the park boundary. */
+  internalTransfer: boolean;
+  unit: string;
+  /** Measured + estimated. */
+  quantity: number;
+  estimated: number;
+  measuredSlots: number;
+  expectedSlots: number;
+  meters: string[];
+}
+
+/** Everything the pure account computation needs; the service gathers it from the database. */
+export interface AccountRequest {
+  park: { id: string; name: string; province: string; gridRegion: string };
+  /** null: the whole park. */
+  organisation: string | null;
+  /** Park-local months, YYYY-MM, ascending and contiguous. */
+  months: string[];
+  organisations: { id: string; name: string; kind: 'enterprise' | 'park_operator' | 'public' }[];
+  /** Boundary lines of every organisation of the park, per month (all organisations: allocation needs them). */
+  energy: Record<string, EnergyLine[]>;
+  /** Latest version of every statistical value of the park in these months. */
+  statistics: StatisticValue[];
+  /** Every version of every factor in every scope that may apply; the computation picks per month. */
+  factors: Factor[];
+  profile: MethodProfile;
+}
+
+/** Sources of CO₂ in an account (GB/T 32150 structure, standards.md §4). */
+export type EmissionSource =
+  | 'combustion'
+  | 'process'
+  | 'electricity_grid'
+  | 'electricity_green'
+  | 'heat_purchased'
+  | 'electricity_exported'
+  | 'heat_exported'
+  | 'recovered'
+  | 'offset'
+  | 'allocated'
+  /** Electricity, heat or steam bought from another organisation of the park (organisation accounts only). */
+  | 'transfer_in'
+  /** Electricity, heat or steam sold to another organisation of the park: always subtracted, so transfers cancel. */
+  | 'transfer_out';
+
+/** How a line enters the totals: added to gross, subtracted from gross, subtracted only for net, or reported only. */
+export type LineEffect = 'add' | 'subtract' | 'net_only' | 'memo';
+
+/** One line of an account: activity × factors = tCO₂, with the formula and the factors it used. */
+export interface EmissionLine {
+  /** Stable within an account, e.g. 'combustion:natural_gas', 'electricity_grid'. */
+  id: string;
+  source: EmissionSource;
+  /** Carrier, fuel, process or instrument the line is about. */
+  item: string;
+  activity: number;
+  activityUnit: string;
+  /** Signed as it enters its total: deductions are positive numbers with effect 'subtract'. */
+  tco2: number;
+  effect: LineEffect;
+  /** E.g. 'FC × NCV × CC × OF × 44/12'. */
+  formula: string;
+  factors: FactorRef[];
+  /** Measured share of the activity's input (1 for statistical inputs that were entered). */
+  coverage: number;
+  /** Meters or statistical inputs behind the line. */
+  inputs: string[];
+}
+
+/** Energy of one carrier in an account: physical quantity and tce. */
+export interface EnergyItem {
+  carrier: string;
+  /** Net consumption in `unit`: supply − export − storage charge (+ discharge). */
+  quantity: number;
+  unit: string;
+  /**
+   * Quantity per meter role (unsigned); internal transfers as 'import_internal' / 'export_internal', and the net
+   * quantity allocated from shared organisations as 'allocated' (signed).
+   */
+  byRole: Record<string, number>;
+  /** null when the carrier has no standard-coal coefficient (water, cooling); never in totals then. */
+  tce: number | null;
+  /** Part of the carrier's tce that counts as clean energy. */
+  cleanTce: number;
+  /** The tce factor in force in the last month of the period (null when the carrier has none). */
+  factor: FactorRef | null;
+  /** Every tce factor version used over the period (the electricity equivalent value changes by year). */
+  factors: FactorRef[];
+  coverage: number;
+  estimated: number;
+}
+
+/** An input the account needed but did not have, or had only in part. */
+export interface MissingInput {
+  what: string;
+  reason: string;
+  /** Months it concerns. */
+  months: string[];
+}
+
+/** The totals of an account (a period, or one of its months). All unrounded. */
+export interface AccountTotals {
+  energyTce: number;
+  cleanEnergyTce: number;
+  /** Clean energy ÷ energy, null when energy is 0. */
+  cleanShare: number | null;
+  /** Gross emissions: lines with effect 'add' − lines with effect 'subtract'. */
+  grossTco2: number;
+  /** Offsets subtracted for net (effect 'net_only'). */
+  offsetsTco2: number;
+  netTco2: number;
+  /** Memo items, by source. */
+  memoTco2: Partial<Record<EmissionSource, number>>;
+  /** CO₂ per tce on the profile's basis; null when energy is 0. */
+  coreTco2PerTce: number | null;
+  greenElectricityMwh: number;
+  gridElectricityMwh: number;
+  /** Weighted coverage of metered inputs (by tce where known). */
+  coverage: number;
+}
+
+/** One step of the audit trail: a named intermediate value, how it was formed and from what. */
+export interface TrailStep {
+  id: string;
+  label: string;
+  formula: string;
+  value: number;
+  unit: string;
+  /** Ids of lines, items or other steps it was formed from. */
+  from: string[];
+}
+
+/** An account for a park or an organisation and a period, with everything a verifier needs to re-derive it. */
+export interface Account {
+  park: string;
+  organisation: string | null;
+  /** First and last month, YYYY-MM, inclusive. */
+  period: { from: string; to: string; months: string[] };
+  method: {
+    id: string;
+    version: number;
+    name: string;
+    nameEn: string;
+    electricityTce: ElectricityTceConvention;
+    gridFactor: GridFactorRule;
+    basedOn?: { id: string; version: number };
+    /** Display rounding (explain and exports); every number in the account is unrounded. */
+    rounding: MethodProfile['rounding'];
+    choices: ProfileChoice[];
+  };
+  energy: EnergyItem[];
+  lines: EmissionLine[];
+  totals: AccountTotals;
+  /** The same computation per month; the months add up to `totals` (ratios recomputed, not added). */
+  byMonth: { month: string; totals: AccountTotals }[];
+  /** Every factor version used, once. */
+  factors: FactorRef[];
+  /** Shares used to allocate shared organisations, per month, when the profile allocates. */
+  allocation: { key: string; shared: string[]; shares: Record<string, Record<string, number>> } | null;
+  missing: MissingInput[];
+  /** Things a verifier should see that do not make the account incomplete (claims above grid import …). */
+  warnings: MissingInput[];
+  /** True when every input is present and coverage ≥ the completeness threshold (see docs/methods.md). */
+  complete: boolean;
+  trail: TrailStep[];
+  /** The account's statistical inputs, with their versions. */
+  statistics: { organisation: string; month: string; kind: StatisticKind; item: string; version: number }[];
+}
+
+/** One close of a scope, period and profile (a frozen account). */
+export interface AccountClose {
+  id: number;
+  organisation: string | null;
+  fromMonth: string;
+  toMonth: string;
+  profileId: string;
+  profileVersion: number;
+  /** The close this one restates, and why. */
+  supersedes: number | null;
+  reason: string | null;
+  closedBy: string;
+  closedAtMs: number;
+}
+
+/** A restatement: the period is closed, and computing it now gives different figures. */
+export interface Restatement {
+  current: Account;
+  /** Current − closed, for the totals that differ. */
+  delta: { grossTco2: number; netTco2: number; energyTce: number };
+  /** Why, as far as the inputs show: months whose energy changed, statistics and factors added or changed. */
+  changes: string[];
+}
+
+/** An account as answered: live, or the closed one with any restatement beside it (never in its place). */
+export interface AccountAnswer {
+  account: Account;
+  close: AccountClose | null;
+  restatement: Restatement | null;
+}
