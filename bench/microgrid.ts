@@ -295,7 +295,12 @@ export async function microgridBench(
     });
     // Rolling: the same day re-planned every hour over a 24-hour look-ahead (24 solves), forecasts equal to actuals.
     const tr = performance.now();
-    const rolled = await solveRollingDispatch(scenario, prices, { windowSteps: 96, commitSteps: 4 }, { solver });
+    const rolled = await solveRollingDispatch(
+      scenario,
+      prices,
+      { windowSteps: 96, commitSteps: 4 },
+      { solver },
+    );
     const rollingMs = performance.now() - tr;
     if (rolled.status !== 'optimal') throw new Error(`rolling: ${JSON.stringify(rolled).slice(0, 400)}`);
     rows.push([

@@ -144,6 +144,14 @@ describe('accounts over the database', () => {
       [1, 120],
       [2, 125],
     ]);
+    // Regression: a process row carries a factor, which jsonb gives back with its keys in another order; the same
+    // row again must still be unchanged.
+    const process =
+      'organisation,month,kind,item,value,unit,factor_value,factor_unit,factor_source\n' +
+      'org-a,2025-01,process_activity,anode,400,t,3.579,tCO2/t,plant lab\n';
+    await importStatisticsCsv(db.pool, 'p1', process, { file: 'p.csv', actor: 'test' });
+    const form = await importStatisticsCsv(db.pool, 'p1', process, { file: 'p2.csv', actor: 'test' });
+    expect([form.inserted, form.unchanged]).toEqual([0, 1]);
     await expect(db.pool.query('DELETE FROM statistic_value')).rejects.toThrow(/never changed/);
   });
 

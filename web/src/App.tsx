@@ -25,6 +25,9 @@ const OrganisationPage = lazy(() => import('./features/organisations/Organisatio
 const MetersPage = lazy(() => import('./features/meters/MetersPage.tsx'));
 const MeterPage = lazy(() => import('./features/meters/MeterPage.tsx'));
 const QualityPage = lazy(() => import('./features/quality/QualityPage.tsx'));
+const AccountPage = lazy(() => import('./features/carbon/AccountPage.tsx'));
+const ScorecardPage = lazy(() => import('./features/indicators/ScorecardPage.tsx'));
+const StatisticsPage = lazy(() => import('./features/statistics/StatisticsPage.tsx'));
 const MicrogridPage = lazy(() => import('./features/microgrid/MicrogridPage.tsx'));
 const SetupPage = lazy(() => import('./features/setup/SetupPage.tsx'));
 
@@ -219,6 +222,12 @@ function routeContent(path: readonly string[], ctx: ParkContextValue): [PageKey,
       if (ctx.scope)
         return ['organisations', <Redirect key="redirect" to={ctx.link(['organisations', ctx.scope])} />];
       return ['organisations', <RankingPage key="ranking" />];
+    case 'account':
+      return ['account', <AccountPage key="account" />];
+    case 'indicators':
+      return ['indicators', <ScorecardPage key="indicators" />];
+    case 'statistics':
+      return ['statistics', <StatisticsPage key="statistics" />];
     case 'meters':
       if (id) return ['meters', <MeterPage key={`meter-${id}`} meter={id} />];
       return ['meters', <MetersPage key="meters" />];

@@ -70,9 +70,9 @@ const UNIT_DISPLAY: Readonly<Record<string, string>> = {
   MW_th: 'MW(热)',
 };
 
-/** How a unit symbol is printed (m3 → m³). */
+/** How a unit symbol is printed (m3 → m³, tCO2 → tCO₂, 10^4 CNY → 万元). */
 export function displayUnit(unit: string): string {
-  return UNIT_DISPLAY[unit] ?? unit;
+  return UNIT_DISPLAY[unit] ?? unit.replace(/CO2/g, 'CO₂').replace('10^4 CNY', '万元');
 }
 
 const ELECTRIC_LADDER = ['Wh', 'kWh', 'MWh', 'GWh', 'TWh'] as const;
@@ -116,12 +116,26 @@ export function formatTce(value: number | null | undefined): string {
   return `${formatNumber(value)} tce`;
 }
 
+/** Tonnes of CO₂: "1,234 tCO₂" (signed when negative: deductions and credits). */
+export function formatTco2(value: number | null | undefined): string {
+  if (!isNumber(value)) return MISSING;
+  return `${formatNumber(value)} tCO₂`;
+}
+
+/** The core indicator, CO₂ per tonne of standard coal: "2.345 tCO₂/tce". */
+export function formatTco2PerTce(value: number | null | undefined): string {
+  if (!isNumber(value)) return MISSING;
+  return `${formatNumber(value)} tCO₂/tce`;
+}
+
 /**
  * A conversion factor "tce/<unit>" with four significant digits and the unit printed (m3 → m³). Factors below 0.01
  * tce per unit read as kgce, as GB/T 2589 tabulates them: 0.0001229 tce/kWh → "0.1229 kgce/kWh".
  */
 export function formatFactor(value: number | null | undefined, unit: string): string {
   if (!isNumber(value)) return MISSING;
+  // Dimensionless factors (oxidation rates, shares) carry the unit "1": the number alone.
+  if (unit === '1') return formatNumber(value, significantFraction(value));
   const [numerator = '', ...rest] = unit.split('/');
   const per = rest.length > 0 ? `/${displayUnit(rest.join('/'))}` : '';
   const kg = numerator === 'tce' && value !== 0 && Math.abs(value) < 0.01;

@@ -61,3 +61,19 @@ export function navigate(to: string, replace = false): void {
     window.location.hash = to;
   }
 }
+
+/**
+ * A query parameter of the current route (a page's own choice: organisation, profile, indicator set …) and a setter
+ * that keeps the path and the other parameters, so the choice survives a reload and can be shared as a link.
+ * @example const [org, setOrg] = useQueryParam('org');
+ */
+export function useQueryParam(name: string): [string | null, (value: string | null) => void] {
+  const route = useRoute();
+  const value = route.query.get(name);
+  const set = (next: string | null) => {
+    const params: Record<string, string | undefined> = Object.fromEntries(route.query.entries());
+    params[name] = next ?? undefined;
+    navigate(href(route.segments, params));
+  };
+  return [value, set];
+}

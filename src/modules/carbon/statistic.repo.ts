@@ -83,7 +83,13 @@ const same = (a: StatisticValue, r: StatisticRow): boolean =>
   a.unit === r.unit &&
   (a.evidence ?? '') === (r.evidence ?? '') &&
   (a.note ?? '') === (r.note ?? '') &&
-  JSON.stringify(a.factor ?? null) === JSON.stringify(r.factor ?? null);
+  sameFactor(a.factor, r.factor);
+
+/** Field by field: jsonb gives the keys back in its own order. */
+const sameFactor = (a: StatisticValue['factor'], b: StatisticRow['factor']): boolean =>
+  a === undefined || b === undefined
+    ? a === b
+    : a.value === b.value && a.unit === b.unit && a.source === b.source;
 
 /**
  * Stores checked rows as new versions where they differ from the latest version (a row equal to it is unchanged),

@@ -4,7 +4,17 @@ import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { formatDay } from '../period.ts';
 import { usePark } from './park-context.tsx';
 
-export type PageKey = 'overview' | 'flow' | 'organisations' | 'meters' | 'quality' | 'microgrid' | 'setup';
+export type PageKey =
+  | 'overview'
+  | 'flow'
+  | 'organisations'
+  | 'account'
+  | 'indicators'
+  | 'statistics'
+  | 'meters'
+  | 'quality'
+  | 'microgrid'
+  | 'setup';
 
 const ICONS: Readonly<Record<PageKey, ReactNode>> = {
   overview: <path d="M3 13h7V3H3zm0 8h7v-6H3zm11 0h7V11h-7zm0-18v6h7V3z" />,
@@ -12,6 +22,13 @@ const ICONS: Readonly<Record<PageKey, ReactNode>> = {
     <path d="M3 5h6c4 0 4 6 8 6h4M3 19h6c4 0 4-8 8-8" fill="none" stroke="currentColor" strokeWidth="2" />
   ),
   organisations: <path d="M4 21V8l6-4v4l6-4v17zm4-3h2v-3H8zm6 0h2v-3h-2zM8 13h2v-2H8zm6 0h2v-2h-2z" />,
+  account: (
+    <path d="M12 2a10 10 0 1 0 10 10h-2a8 8 0 1 1-8-8zm1 0v9h9A9 9 0 0 0 13 2zm-6 12h2v4H7zm4-3h2v7h-2zm4 2h2v5h-2z" />
+  ),
+  indicators: (
+    <path d="M4 4h16v2H4zm0 5h10v2H4zm0 5h16v2H4zm0 5h10v2H4zm13.3-9.3 1.4-1.4L20 9.6l2.3-2.3 1.4 1.4L20 12.4zm0 10 1.4-1.4 1.3 1.3 2.3-2.3 1.4 1.4L20 22.4z" />
+  ),
+  statistics: <path d="M5 3h10l4 4v14H5zm9 1.5V8h3.5zM8 11v2h8v-2zm0 4v2h8v-2zm0-8v2h4V7z" />,
   meters: (
     <path d="M12 4a9 9 0 0 0-9 9c0 2 .7 3.9 1.8 5.4h14.4A9 9 0 0 0 12 4zm0 10.5a1.5 1.5 0 0 1-1.2-2.4L15 8l-2 4.8a1.5 1.5 0 0 1-1 1.7z" />
   ),
@@ -41,9 +58,15 @@ export function SideNav({
     scope
       ? { key: 'organisations', label: 'nav.myOrganisation', to: link(['organisations', scope]) }
       : { key: 'organisations', label: 'nav.organisations', to: link(['organisations']) },
+    { key: 'account', label: 'nav.account', to: link(['account']) },
+  ];
+  // The scorecard rests on the whole park's account: park admins and auditors, not enterprise users.
+  if (!scope) items.push({ key: 'indicators', label: 'nav.indicators', to: link(['indicators']) });
+  items.push(
+    { key: 'statistics', label: 'nav.statistics', to: link(['statistics']) },
     { key: 'meters', label: 'nav.meters', to: link(['meters']) },
     { key: 'quality', label: 'nav.quality', to: link(['quality']) },
-  ];
+  );
   // Source-grid-load-storage planning is park-level: park admins and auditors, not enterprise users.
   if (!scope) items.push({ key: 'microgrid', label: 'nav.microgrid', to: link(['microgrid']) });
   if (isAdmin) items.push({ key: 'setup', label: 'nav.setup', to: link(['setup']) });

@@ -1,0 +1,126 @@
+/**
+ * Statistics from a CSV file (POST statistics.csv): the columns and a template to start from, then the same result
+ * as the form — or, when the header cannot be read, the file's problems by line and field (nothing is stored then).
+ */
+import { useState } from 'react';
+import { uploadStatisticsCsv, type StatisticBatchResult } from '../../api/carbon.ts';
+import { ApiFailure } from '../../api/client.ts';
+import { Card, ErrorMessage } from '../../components/ui.tsx';
+import { formatCount } from '../../format.ts';
+import { useI18n } from '../../i18n/index.tsx';
+import { usePark } from '../../shell/park-context.tsx';
+import { fieldName } from './EntryForm.tsx';
+import { BatchResult } from './BatchResult.tsx';
+
+export const CSV_COLUMNS =
+  'organisation,month,kind,item,value,unit,evidence,note,factor_value,factor_unit,factor_source';
+
+/** A template with one row of each shape: a plain value, an item, a claim with evidence, a process with its factor. */
+function template(organisation: string, month: string): string {
+  return [
+    CSV_COLUMNS,
+    `${organisation},${month},industrial_output,,1200,10^4 CNY,,,,,`,
+    `${organisation},${month},product_output,产品名称,850,t,,,,,`,
+    `${organisation},${month},green_claim,certificate,300,MWh,绿证编号,,,,`,
+    `${organisation},${month},process_activity,工艺名称,100,t,,,0.5,tCO2/t,排放因子来源`,
+  ].join('\n');
+}
+
+type Stage =
+  | { kind: 'idle' }
+  | { kind: 'busy' }
+  | { kind: 'done'; result: StatisticBatchResult }
+  | { kind: 'issues'; error: ApiFailure }
+  | { kind: 'error'; error: unknown };
+
+export function CsvUpload({ onImported }: { onImported: () => void }) {
+  const { t } = useI18n();
+  const { park, scope } = usePark();
+  const [file, setFile] = useState<File | null>(null);
+  const [stage, setStage] = useState<Stage>({ kind: 'idle' });
+  const example = template(
+    scope ?? park.organisations[0]?.id ?? 'ORG',
+    (park.latestDay ?? '2025-01').slice(0, 7),
+  );
+
+  const start = async () => {
+    if (!file) return;
+    setStage({ kind: 'busy' });
+    try {
+      const result = await uploadStatisticsCsv(park.id, await file.text(), file.name);
+      setStage({ kind: 'done', result });
+      onImported();
+    } catch (error) {
+      if (error instanceof ApiFailure && error.status === 400) setStage({ kind: 'issues', error });
+      else setStage({ kind: 'error', error });
+    }
+  };
+
+  return (
+    <Card title={t('statistics.csv')} testId="stat-csv-card">
+      <p className="help">
+        {t('statistics.csvHelp')} <code>{CSV_COLUMNS}</code>
+      </p>
+      <div className="form-row">
+        <label className="btn file-btn">
+          {t('import.choose')}
+          <input
+            type="file"
+            accept=".csv,text/csv"
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setStage({ kind: 'idle' });
+            }}
+            data-testid="stat-csv-file"
+          />
+        </label>
+        <span className="muted">
+          {file ? `${file.name} · ${formatCount(Math.ceil(file.size / 1024))} KB` : ''}
+        </span>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={!file || stage.kind === 'busy'}
+          onClick={() => void start()}
+          data-testid="stat-csv-upload"
+        >
+          {t('import.start')}
+        </button>
+        <a
+          className="btn btn-ghost btn-small"
+          href={`data:text/csv;charset=utf-8,${encodeURIComponent(`\uFEFF${example}\n`)}`}
+          download="statistics-template.csv"
+          data-testid="stat-csv-template"
+        >
+          {t('statistics.template')}
+        </a>
+      </div>
+      {stage.kind === 'done' ? <BatchResult result={stage.result} testId="stat-csv-result" /> : null}
+      {stage.kind === 'issues' ? (
+        <div className="error-box error-issues" role="alert" data-testid="stat-csv-issues">
+          <div>
+            <strong>{t('statistics.csvRefused')}</strong>
+            {stage.error.body?.issues?.length ? (
+              <ul className="issue-list">
+                {stage.error.body.issues.map((issue, i) => (
+                  <li key={i}>
+                    {issue.line !== undefined ? (
+                      <span className="mono">{t('definition.line', { line: issue.line })}</span>
+                    ) : null}
+                    {issue.field ? (
+                      <code className="issue-field">{fieldName(t, issue.field) || issue.field}</code>
+                    ) : null}
+                    <span>{issue.reason}</span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <div>{stage.error.message}</div>
+            )}
+          </div>
+        </div>
+      ) : null}
+      {stage.kind === 'error' ? <ErrorMessage error={stage.error} /> : null}
+    </Card>
+  );
+}
