@@ -10,8 +10,9 @@
 import pg from 'pg';
 import {
   accountFor,
-  computeAccount,
   buildAccountRequest,
+  computeAccount,
+  computeAccounts,
   monthCacheStats,
 } from '../src/modules/carbon/index.ts';
 import { createDemoPark, DEMO_PARK_ID, ensureDemoCarbon } from '../src/modules/demo/index.ts';
@@ -87,10 +88,17 @@ export async function accountingBench(url: string, meterScale: number): Promise<
       computeAccount(request);
       pures.push(performance.now() - s);
     }
-    // Every organisation's account as well (what a scorecard computes).
+    // Every organisation's account as well (what a scorecard computes): one by one, and together (shared ledgers).
     const s = performance.now();
-    for (const o of request.organisations) computeAccount({ ...request, organisation: o.id });
+    const oneByOne = request.organisations.map((o) => computeAccount({ ...request, organisation: o.id }));
     const allOrgsMs = performance.now() - s;
+    const s2 = performance.now();
+    const together = computeAccounts(
+      request,
+      request.organisations.map((o) => o.id),
+    );
+    const togetherMs = performance.now() - s2;
+    const same = JSON.stringify(oneByOne) === JSON.stringify(together);
 
     const figures = {
       meters,
@@ -101,6 +109,7 @@ export async function accountingBench(url: string, meterScale: number): Promise<
       pureMedianMs: median(pures),
       organisations: request.organisations.length,
       allOrganisationAccountsMs: allOrgsMs,
+      allOrganisationAccountsTogetherMs: togetherMs,
     };
     log(
       renderTable(
@@ -114,7 +123,12 @@ export async function accountingBench(url: string, meterScale: number): Promise<
             '',
           ],
           ['the pure computation alone', figures.pureMedianMs.toFixed(1), ''],
-          [`all ${figures.organisations} organisation accounts (pure)`, allOrgsMs.toFixed(1), ''],
+          [`all ${figures.organisations} organisation accounts, one by one (pure)`, allOrgsMs.toFixed(1), ''],
+          [
+            `the same together, ledgers shared (${same ? 'identical' : 'DIFFERENT'})`,
+            togetherMs.toFixed(1),
+            '',
+          ],
         ],
       ),
     );

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { computeAccount } from './account.ts';
+import { computeAccount, computeAccounts } from './account.ts';
 import { seedFactors } from './factor-library.ts';
 import { CN_ZERO_CARBON_PARK_2025, YN_ZERO_CARBON_PARK } from './profiles.ts';
 import type { AccountRequest, AccountTotals, EnergyLine, MethodProfile, StatisticValue } from './types.ts';
@@ -247,4 +247,18 @@ describe('account invariants', () => {
       year.totals.grossTco2,
     );
   });
+
+  test.prop([
+    arbitraryInputs,
+    fc.constantFrom<MethodProfile['allocation']['key']>('none', 'electricity', 'energy_tce'),
+  ])(
+    'accounts computed together (shared ledgers) equal the same accounts computed one by one',
+    (inputs, key) => {
+      const req = requestOf(inputs, withAllocation(key));
+      const scopes = [null, ...ORG_IDS];
+      expect(computeAccounts(req, scopes)).toEqual(
+        scopes.map((organisation) => computeAccount({ ...req, organisation })),
+      );
+    },
+  );
 });

@@ -169,9 +169,26 @@ function tonnesCo2(unit: string): number | undefined {
 
 /** Computes the account of a park (organisation null) or one organisation over `req.months`. */
 export function computeAccount(req: AccountRequest): Account {
-  if (req.months.length === 0) throw new Error('computeAccount: no months');
-  const months = [...req.months];
-  const orgs = req.organisations;
+  return accountFrom(req, ledgersOf(req));
+}
+
+/**
+ * The accounts of several scopes (organisation ids, null for the park) over the same inputs — what a scorecard
+ * needs. The per-organisation, per-month ledgers are built once and shared, where separate `computeAccount` calls
+ * would build every organisation's ledgers again for each allocated account.
+ */
+export function computeAccounts(
+  req: Omit<AccountRequest, 'organisation'>,
+  scopes: readonly (string | null)[],
+): Account[] {
+  const ledgers = ledgersOf(req);
+  return scopes.map((organisation) => accountFrom({ ...req, organisation }, ledgers));
+}
+
+type LedgerOf = (org: string, month: string) => Ledger;
+
+/** The lazily built ledger of each organisation and month; it does not depend on the account's scope. */
+function ledgersOf(req: Omit<AccountRequest, 'organisation'>): LedgerOf {
   const byKey = new Map<string, Factor[]>();
   for (const f of req.factors) {
     const list = byKey.get(f.key);
@@ -179,7 +196,7 @@ export function computeAccount(req: AccountRequest): Account {
     else byKey.set(f.key, [f]);
   }
   const ledgers = new Map<string, Ledger>();
-  const ledger = (org: string, month: string): Ledger => {
+  return (org: string, month: string): Ledger => {
     const k = `${org}\u0000${month}`;
     let l = ledgers.get(k);
     if (!l) {
@@ -188,6 +205,12 @@ export function computeAccount(req: AccountRequest): Account {
     }
     return l;
   };
+}
+
+function accountFrom(req: AccountRequest, ledger: LedgerOf): Account {
+  if (req.months.length === 0) throw new Error('computeAccount: no months');
+  const months = [...req.months];
+  const orgs = req.organisations;
 
   const alloc = req.profile.allocation;
   const sharedKinds = new Set<string>(alloc.key === 'none' ? [] : alloc.sharedKinds);
@@ -349,7 +372,7 @@ function allocatedEnergy(e: EnergyPiece, share: number): EnergyPiece {
 // One organisation-month
 
 function buildLedger(
-  req: AccountRequest,
+  req: Omit<AccountRequest, 'organisation'>,
   byKey: ReadonlyMap<string, Factor[]>,
   org: string,
   month: string,

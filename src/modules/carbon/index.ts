@@ -2,7 +2,7 @@
 export * from './types.ts';
 export { FACTOR_KEYS, resolveFactor, seedFactors } from './factor-library.ts';
 export { SHIPPED_PROFILES, copyProfile, validateProfile } from './profiles.ts';
-export { computeAccount } from './account.ts';
+export { computeAccount, computeAccounts } from './account.ts';
 export { explainAccount, accountToJson } from './explain.ts';
 export {
   STATISTIC_COLUMNS,

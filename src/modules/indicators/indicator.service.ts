@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import { AppError } from '../../lib/errors.ts';
-import { accountFor, buildAccountRequest, computeAccount, listStatistics } from '../carbon/index.ts';
+import { accountFor, buildAccountRequest, computeAccounts, listStatistics } from '../carbon/index.ts';
 import { evaluateSet } from './evaluate.ts';
 import { configureSet, INDICATOR_SETS, type ThresholdOverride } from './sets.ts';
 import type { IndicatorSet, Scorecard } from './types.ts';
@@ -90,8 +90,9 @@ export async function scorecardFor(
     findSet(pool, parkId, query.set ?? defaultSetId(request.park.province)),
     listStatistics(pool, parkId, `${query.year - 1}-01`, `${query.year - 1}-12`),
   ]);
-  const organisationAccounts = request.organisations.map((o) =>
-    computeAccount({ ...request, organisation: o.id }),
+  const organisationAccounts = computeAccounts(
+    request,
+    request.organisations.map((o) => o.id),
   );
   const card = evaluateSet(set, {
     parkAccount: park.account,
