@@ -415,6 +415,34 @@ describe('the shipped profiles on one small input', () => {
     expect(a.complete).toBe(false);
   });
 
+  it('names an input missing for several organisations in the same months once, with all of them', () => {
+    const req = request(
+      {
+        '2025-06': [
+          line('e1', 'electricity', 'import', 100, 'MWh'),
+          line('e2', 'electricity', 'import', 50, 'MWh'),
+        ],
+        '2025-07': [line('e1', 'electricity', 'import', 100, 'MWh')],
+      },
+      {
+        profile: YN_ZERO_CARBON_PARK,
+        organisations: [
+          { id: 'e1', name: 'Enterprise 1', kind: 'enterprise' },
+          { id: 'e2', name: 'Enterprise 2', kind: 'enterprise' },
+        ],
+      },
+    );
+    const a = computeAccount(req);
+    // e1 lacks it in June and July, e2 in June only: two entries, not one per organisation and month.
+    expect(a.missing.map((m) => [m.what, m.months])).toEqual([
+      ['e1: factor grid_clean_share.provincial.yunnan', ['2025-06', '2025-07']],
+      ['e2: factor grid_clean_share.provincial.yunnan', ['2025-06']],
+    ]);
+    // Both in June alone: one entry naming both.
+    const june = computeAccount({ ...req, months: ['2025-06'] });
+    expect(june.missing.map((m) => m.what)).toEqual(['e1, e2: factor grid_clean_share.provincial.yunnan']);
+  });
+
   it('Yunnan with a user-entered grid clean share (a test value, not a sourced one)', () => {
     // Share 0.8 of the unclaimed (1,000 − 300) MWh = 560 MWh × 0.3024 tce/MWh = 169.344 tce; clean = 151.2 + 169.344
     // = 320.544 tce; share = 320.544 / 495.88 = 0.64641…

@@ -1173,8 +1173,20 @@ function mergeIssues(issues: readonly MissingInput[]): MissingInput[] {
     }
     for (const month of i.months) if (!m.months.includes(month)) m.months.push(month);
   }
-  return [...map.values()]
-    .map((m) => ({ ...m, months: m.months.sort() }))
+  // The same input missing for several organisations in the same months reads as one entry naming them all.
+  const byRest = new Map<string, { orgs: string[]; rest: string; issue: MissingInput }>();
+  for (const m of map.values()) {
+    m.months.sort();
+    const cut = m.what.indexOf(': ');
+    const org = cut > 0 ? m.what.slice(0, cut) : '';
+    const rest = cut > 0 ? m.what.slice(cut + 2) : m.what;
+    const k = `${rest}\u0000${m.reason}\u0000${m.months.join(',')}`;
+    const g = byRest.get(k);
+    if (g && org) g.orgs.push(org);
+    else byRest.set(org ? k : `${k}\u0000${m.what}`, { orgs: org ? [org] : [], rest, issue: m });
+  }
+  return [...byRest.values()]
+    .map((g) => (g.orgs.length > 1 ? { ...g.issue, what: `${g.orgs.join(', ')}: ${g.rest}` } : g.issue))
     .sort((a, b) => a.what.localeCompare(b.what) || a.reason.localeCompare(b.reason));
 }
 
