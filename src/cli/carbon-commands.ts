@@ -255,6 +255,57 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
       },
     );
 
+  program
+    .command('threshold <set>')
+    .description('fill in a threshold of an indicator set (saved as the set’s next version for the park)')
+    .addOption(deps.parkOption())
+    .requiredOption('--indicator <id>', 'indicator id, e.g. co2-per-energy')
+    .option('--band-min <tce>', 'the band the threshold is for: at least this many tce a year', (v) =>
+      Number(v),
+    )
+    .option('--band-max <tce>', '… and below this many', (v) => Number(v))
+    .option('--year <year>', 'target year, for sets with yearly targets', (v) => Number(v))
+    .requiredOption('--value <x>', 'the threshold (shares as fractions: 0.9 for 90 %)', (v) => Number(v))
+    .requiredOption('--source <text>', 'the document the value comes from')
+    .action(
+      async (
+        setId: string,
+        opts: {
+          park?: string;
+          indicator: string;
+          bandMin?: number;
+          bandMax?: number;
+          year?: number;
+          value: number;
+          source: string;
+        },
+      ) => {
+        const { configureParkSet } = await import('../modules/indicators/index.ts');
+        await withDb(async (db) => {
+          const parkId = await resolvePark(db, opts.park);
+          const set = await configureParkSet(
+            db.pool,
+            parkId,
+            setId,
+            [
+              {
+                indicator: opts.indicator,
+                threshold: {
+                  ...(opts.bandMin !== undefined ? { bandMinTce: opts.bandMin } : {}),
+                  ...(opts.bandMax !== undefined ? { bandMaxTce: opts.bandMax } : {}),
+                  ...(opts.year !== undefined ? { year: opts.year } : {}),
+                },
+                value: opts.value,
+                source: opts.source,
+              },
+            ],
+            deps.actor(),
+          );
+          print(`saved ${set.id} v${set.version}: ${opts.indicator} = ${opts.value} (${opts.source})`);
+        });
+      },
+    );
+
   const factor = program.command('factor').description('factor library: defaults and your own versions');
   factor
     .command('list')

@@ -662,7 +662,7 @@ function evaluateIndicator(ctx: Context, def: IndicatorDefinition): IndicatorRes
         ? `no threshold: ${selected.notes.join('; ')}`
         : `no threshold known for ${bandLabel(selected.row) ?? 'this indicator'}` +
           `${selected.targetYear === null ? '' : ` in ${selected.targetYear}`}` +
-          `${selected.row.configurable ? ' (configurable: configureSet)' : ''}`;
+          `${selected.row.configurable ? ' (the park may enter it with its source: lingtan threshold, or the scorecard page)' : ''}`;
   } else {
     gap = gapTo(def.direction, computed.value, threshold);
     outcome = gap >= -PASS_TOLERANCE * Math.max(1, Math.abs(threshold)) ? 'pass' : 'fail';
