@@ -245,6 +245,39 @@ export interface ImportJob {
   error: string | null;
 }
 
+/** POST …/microgrid/scenarios/:id/runs?async=true (202): the run is recorded and being solved in the background. */
+export interface MicrogridRunStarted {
+  runId: number;
+  status: 'running';
+}
+
+/** The latest progress of a microgrid run that this server process is solving. */
+export interface MicrogridRunProgress {
+  /** `preparing`: reading the load, PV and prices, building the LP; `solving`: HiGHS has reported. */
+  phase: 'preparing' | 'solving';
+  /** Since this process started the run, ms. */
+  elapsedMs: number;
+  /** Simplex/IPM iterations of the current solve at its latest report (HiGHS reports at most once a second). */
+  iterations: number | null;
+  /** The objective at that report, when HiGHS gives one. */
+  objective: number | null;
+  /** How long the current solve had run at that report, ms. */
+  solveElapsedMs: number | null;
+  /** The latest line of HiGHS's log. */
+  lastLog: string | null;
+}
+
+/**
+ * What GET …/microgrid/runs/:run (and a scenario's run list) add to a run still `running` in the database: its
+ * progress while this process solves it, or `interrupted` when no process here does (src/server/microgrid-runs.ts).
+ */
+export interface MicrogridRunLive {
+  progress?: MicrogridRunProgress;
+  interrupted?: true;
+  /** Why the run is reported interrupted. */
+  message?: string;
+}
+
 /** Counts of one kind of thing after applying a park definition. */
 export interface ApplyCounts {
   created: number;

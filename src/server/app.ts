@@ -16,6 +16,7 @@ import { AppError } from '../lib/errors.ts';
 import { authenticateHook, parkData } from './auth.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { ImportJobs } from './import-jobs.ts';
+import { MicrogridRuns } from './microgrid-runs.ts';
 import { ParkMetersCache } from './park-data.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { carbonRoutes } from './routes/carbon.routes.ts';
@@ -60,9 +61,10 @@ const STATUS: Record<AppError['code'], number> = {
 export const DEFAULT_WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 const VERSION = '0.1.0';
 
-/** The app, with its import jobs and the table of its routes (the access tests walk every one). */
+/** The app, with its import jobs, its microgrid runs and the table of its routes (the access tests walk every one). */
 export type LingtanApp = FastifyInstance & {
   imports: ImportJobs;
+  microgridRuns: MicrogridRuns;
   routeTable: { method: string; url: string }[];
 };
 
@@ -148,11 +150,21 @@ export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
     deps.uploadDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lingtan-up-')),
     now,
   );
+  const microgridRuns = new MicrogridRuns({
+    log: (level, message, error) => {
+      app.log[level]({ err: error }, message);
+      if (!deps.logger && level === 'error') console.error(message, error);
+    },
+  });
+  // Before the server stops waiting for requests: solves (background or not) get a short grace, then are cancelled
+  // and recorded as such; see MicrogridRuns.close. The pool is still open then (serve.ts closes it after the app).
+  app.addHook('preClose', () => microgridRuns.close());
   const ctx: RouteContext = {
     pool,
     now,
     cache,
     imports,
+    microgridRuns,
     secureCookies: deps.secureCookies ?? false,
     gate: (req, action) => parkData(pool, req, action, now, cache),
   };
@@ -245,6 +257,7 @@ export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
   await app.ready();
   const withExtras = app as unknown as LingtanApp;
   withExtras.imports = imports;
+  withExtras.microgridRuns = microgridRuns;
   withExtras.routeTable = routeTable;
   return withExtras;
 }

@@ -357,14 +357,10 @@ export class ParkData {
     return rejectedRecords(this.pool, this.park.id, meterCode, limit, only);
   }
 
-  /**
-   * Ingests readings sent by the caller. Every meter named must be in the caller's scope: otherwise the whole request
-   * is refused (FORBIDDEN, naming the meters) and nothing is stored — the sender still has its data.
-   */
-  /** Planning scenarios are park-level: not for a caller scoped to one organisation. */
+  /** Park-level answers (planning, scorecards): not for a caller scoped to one organisation. */
   private parkLevelOnly(what: string): void {
     if (this.scope.organisation !== null)
-      throw new AppError('FORBIDDEN', `${what} is park-level planning: park admins and auditors only`);
+      throw new AppError('FORBIDDEN', `${what} is park-level: park admins and auditors only`);
   }
 
   async scenarios() {
@@ -389,12 +385,16 @@ export class ParkData {
     return spec;
   }
 
-  async runScenario(id: string) {
+  /** Runs a saved scenario; `hooks` report the run's id and progress and can cancel it (microgrid-runs.ts). */
+  async runScenario(
+    id: string,
+    hooks: Pick<microgrid.RunOptions, 'onRunStarted' | 'onProgress' | 'signal'> = {},
+  ) {
     this.parkLevelOnly('source-grid-load-storage');
     const s = await microgrid.getScenario(this.pool, this.park.id, id);
     return s.kind === 'dispatch'
-      ? microgrid.runDispatch(this.pool, this.park.id, s, this.scope.actor, { timeoutMs: 60_000 })
-      : microgrid.runSizing(this.pool, this.park.id, s, this.scope.actor, { timeoutMs: 120_000 });
+      ? microgrid.runDispatch(this.pool, this.park.id, s, this.scope.actor, { ...hooks, timeoutMs: 60_000 })
+      : microgrid.runSizing(this.pool, this.park.id, s, this.scope.actor, { ...hooks, timeoutMs: 120_000 });
   }
 
   async run(runId: number) {
@@ -562,6 +562,10 @@ export class ParkData {
     return indicators.configureParkSet(this.pool, this.park.id, id, overrides, this.scope.actor);
   }
 
+  /**
+   * Ingests readings sent by the caller. Every meter named must be in the caller's scope: otherwise the whole request
+   * is refused (FORBIDDEN, naming the meters) and nothing is stored — the sender still has its data.
+   */
   async ingest(records: readonly ReadingRecord[], source: string): Promise<IngestResultView> {
     if (this.scope.organisation !== null || this.scope.meters !== null) {
       const byCode = (await this.snapshot()).metersByCode;

@@ -69,6 +69,8 @@ export async function serve(
     process.stderr.write('shutting down: committing the MQTT messages already received …\n');
     try {
       await mqtt.stopIngest(); // stop taking messages, commit and acknowledge those taken
+      // Also ends microgrid solves: each gets a short grace to finish, then is cancelled and recorded as such; one
+      // that cannot record its end stays `running` and the next server reports it interrupted (microgrid-runs.ts).
       await app.close();
       await mqtt.close(); // the embedded broker, if any
       await db.close();

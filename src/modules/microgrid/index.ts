@@ -32,5 +32,6 @@ export {
   saveScenario,
   TARIFFS,
   type ResolvedDispatch,
+  type RunOptions,
   type SaveScenarioOptions,
 } from './microgrid.service.ts';

@@ -381,6 +381,15 @@ export async function resolveSizing(
 
 type Outcome<T> = T | Infeasibility | SolveFailure;
 
+/** Options of a run: the solver's, and a callback for when the run is recorded (before it is solved). */
+export interface RunOptions extends LpSolveOptions {
+  /**
+   * Called once the run's row exists (status `running`), with its id — e.g. to answer an HTTP request at once and
+   * solve in the background. An exception it throws ends the run as an error.
+   */
+  onRunStarted?: (runId: number) => void;
+}
+
 /** Records a run of a saved scenario around `solve`: running, then its outcome (or the error that stopped it). */
 async function recordRun<T extends { status: 'optimal' }>(
   pool: pg.Pool,
@@ -389,12 +398,14 @@ async function recordRun<T extends { status: 'optimal' }>(
   actor: string,
   solve: (spec: ScenarioFile) => Promise<{ outcome: Outcome<T>; notes: string[] }>,
   summarise: (plan: T) => object,
+  onRunStarted: ((runId: number) => void) | undefined,
 ): Promise<{ runId: number; outcome: Outcome<T>; notes: string[] }> {
   const { parkId, id: scenarioId } = saved;
   if (saved.spec.kind !== kind)
     throw new AppError('BAD_INPUT', `scenario "${scenarioId}" is a ${saved.spec.kind} scenario`);
   const runId = await repo.insertRun(pool, parkId, scenarioId, saved.spec, actor);
   try {
+    onRunStarted?.(runId);
     const { outcome, notes } = await solve(saved.spec);
     const summary = outcome.status === 'optimal' ? { ...summarise(outcome), notes } : { ...outcome, notes };
     await repo.finishRun(pool, runId, outcome.status, summary, outcome);
@@ -413,8 +424,9 @@ export async function runDispatch(
   /** A saved scenario's id, or the scenario row already read. */
   scenario: string | repo.ScenarioRow,
   actor: string,
-  options: LpSolveOptions = {},
+  runOptions: RunOptions = {},
 ): Promise<{ runId: number; outcome: Outcome<DispatchPlan | RollingDispatchPlan>; notes: string[] }> {
+  const { onRunStarted, ...options } = runOptions;
   const saved = typeof scenario === 'string' ? await getScenario(pool, parkId, scenario) : scenario;
   return recordRun<DispatchPlan | RollingDispatchPlan>(
     pool,
@@ -433,6 +445,7 @@ export async function runDispatch(
       totals: plan.totals,
       ...('rolling' in plan ? { replans: plan.rolling.replans, deviations: plan.rolling.deviations } : {}),
     }),
+    onRunStarted,
   );
 }
 
@@ -443,8 +456,9 @@ export async function runSizing(
   /** A saved scenario's id, or the scenario row already read. */
   scenario: string | repo.ScenarioRow,
   actor: string,
-  options: LpSolveOptions & { representativeDays?: number; compareWithFullYear?: boolean } = {},
+  runOptions: RunOptions & { representativeDays?: number; compareWithFullYear?: boolean } = {},
 ): Promise<{ runId: number; outcome: Outcome<SizingResult>; notes: string[] }> {
+  const { onRunStarted, ...options } = runOptions;
   const saved = typeof scenario === 'string' ? await getScenario(pool, parkId, scenario) : scenario;
   return recordRun<SizingResult>(
     pool,
@@ -468,5 +482,6 @@ export async function runSizing(
       cost: result.cost,
       levelisedCostCnyPerKwh: result.levelisedCostCnyPerKwh,
     }),
+    onRunStarted,
   );
 }

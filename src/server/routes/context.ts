@@ -7,6 +7,7 @@ import Type from 'typebox';
 import type { Action } from '../../modules/access/index.ts';
 import type { JsonText } from '../answer-cache.ts';
 import type { ImportJobs } from '../import-jobs.ts';
+import type { MicrogridRuns } from '../microgrid-runs.ts';
 import type { ParkData, ParkMetersCache } from '../park-data.ts';
 
 export interface RouteContext {
@@ -16,6 +17,8 @@ export interface RouteContext {
   gate: (req: FastifyRequest<{ Params: { park: string } }>, action: Action) => Promise<ParkData>;
   cache: ParkMetersCache;
   imports: ImportJobs;
+  /** Microgrid runs this process is solving (progress, background runs). */
+  microgridRuns: MicrogridRuns;
   /** Secure cookies (behind HTTPS). */
   secureCookies: boolean;
 }

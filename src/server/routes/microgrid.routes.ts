@@ -5,6 +5,8 @@ import Type from 'typebox';
 import { AppError } from '../../lib/errors.ts';
 import { recordAudit } from '../../modules/access/index.ts';
 import { resultCsv, type DispatchPlan, type SizingResult } from '../../modules/microgrid/index.ts';
+import type { MicrogridRunStarted } from '../api-types.ts';
+import { describeRun } from '../microgrid-runs.ts';
 import { ParkParams, readText, type RouteContext } from './context.ts';
 
 const ScenarioParams = Type.Object({
@@ -24,7 +26,12 @@ export function microgridRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: { tags: ['microgrid'], summary: 'A scenario as written, and its runs', params: ScenarioParams },
     },
-    async (req) => (await ctx.gate(req, 'read')).scenario(req.params.id),
+    async (req) => {
+      const data = await ctx.gate(req, 'read');
+      const live = ctx.microgridRuns.live(); // before the rows are read: see describeRun
+      const s = await data.scenario(req.params.id);
+      return { ...s, runs: s.runs.map((r) => describeRun(r, live)) };
+    },
   );
 
   app.put<{ Params: { park: string; id: string }; Body: Readable }>(
@@ -53,23 +60,38 @@ export function microgridRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
   );
 
-  app.post<{ Params: { park: string; id: string } }>(
+  app.post<{ Params: { park: string; id: string }; Querystring: { async?: boolean } }>(
     '/api/parks/:park/microgrid/scenarios/:id/runs',
     {
       schema: {
         tags: ['microgrid'],
-        summary: 'Run a scenario: the plan, or which constraints conflict',
+        summary:
+          'Run a scenario: the plan, or which constraints conflict (async=true: 202 with the run id once it is ' +
+          'recorded; the solve goes on, GET …/microgrid/runs/:run shows its progress and then its result)',
         params: ScenarioParams,
+        querystring: Type.Object({ async: Type.Optional(Type.Boolean()) }),
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const data = await ctx.gate(req, 'configure');
-      const r = await data.runScenario(req.params.id);
+      const id = req.params.id;
+      if (req.query.async === true) {
+        const runId = await ctx.microgridRuns.startInBackground((hooks) => data.runScenario(id, hooks));
+        await recordAudit(ctx.pool, {
+          actor: data.scope.actor,
+          action: 'microgrid.run',
+          parkId: data.park.id,
+          target: id,
+          detail: { run: runId, status: 'running', async: true },
+        });
+        return reply.status(202).send({ runId, status: 'running' } satisfies MicrogridRunStarted);
+      }
+      const r = await ctx.microgridRuns.run((hooks) => data.runScenario(id, hooks));
       await recordAudit(ctx.pool, {
         actor: data.scope.actor,
         action: 'microgrid.run',
         parkId: data.park.id,
-        target: req.params.id,
+        target: id,
         detail: { run: r.runId, status: r.outcome.status },
       });
       return r;
@@ -81,14 +103,17 @@ export function microgridRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: {
         tags: ['microgrid'],
-        summary: 'A run and its result (format=csv: the plan or the sizing dispatch, one row per step)',
+        summary:
+          'A run and its result (format=csv: the plan or the sizing dispatch, one row per step); while running, ' +
+          'its solver progress, or interrupted when no server process is solving it any more',
         params: Type.Object({ park: ParkParams.properties.park, run: Type.Integer({ minimum: 1 }) }),
         querystring: Type.Object({ format: Type.Optional(Type.Enum(['json', 'csv'] as const)) }),
       },
     },
     async (req, reply) => {
       const data = await ctx.gate(req, 'read');
-      const run = await data.run(req.params.run);
+      const live = ctx.microgridRuns.live(); // before the row is read: see describeRun
+      const run = describeRun(await data.run(req.params.run), live);
       if (req.query.format !== 'csv') return run;
       if (run.status !== 'optimal' || run.result === null || typeof run.result !== 'object')
         throw new AppError('BAD_INPUT', `run ${run.id} has no plan to export (status ${run.status})`);

@@ -8,11 +8,17 @@
 import type {
   DispatchPlan,
   Infeasibility,
+  RollingDispatchPlan,
   SizingResult,
   SolveFailure,
   Technology,
 } from '../../../src/modules/microgrid/types.ts';
-import type { ApiError } from '../../../src/server/api-types.ts';
+import type {
+  ApiError,
+  MicrogridRunLive,
+  MicrogridRunProgress,
+  MicrogridRunStarted,
+} from '../../../src/server/api-types.ts';
 import { apiGet, parkPath, request } from './client.ts';
 
 export type ScenarioKind = 'sizing' | 'dispatch';
@@ -27,8 +33,11 @@ export interface ScenarioSummary {
   updatedAtMs: number;
 }
 
-/** A run as listed with its scenario (src/modules/microgrid/scenario.repo.ts `RunRow`). */
-export interface RunInfo {
+/**
+ * A run as listed with its scenario (src/modules/microgrid/scenario.repo.ts `RunRow`); while `running`, its progress
+ * or `interrupted` (src/server/microgrid-runs.ts).
+ */
+export interface RunInfo extends MicrogridRunLive {
   id: number;
   status: RunStatus;
   startedBy: string;
@@ -57,24 +66,28 @@ export interface ScenarioDetail extends ScenarioSummary {
 }
 
 type Conflict = Infeasibility['conflicts'][number];
-export type { Conflict, DispatchPlan, Infeasibility, SizingResult, SolveFailure, Technology };
+export type {
+  Conflict,
+  DispatchPlan,
+  Infeasibility,
+  MicrogridRunProgress as RunProgress,
+  MicrogridRunStarted as RunStarted,
+  RollingDispatchPlan,
+  SizingResult,
+  SolveFailure,
+  Technology,
+};
 
-export type RunOutcome = DispatchPlan | SizingResult | Infeasibility | SolveFailure;
+export type RunOutcome = DispatchPlan | RollingDispatchPlan | SizingResult | Infeasibility | SolveFailure;
 
 export const isSizing = (o: RunOutcome): o is SizingResult => o.status === 'optimal' && 'capacities' in o;
 export const isDispatch = (o: RunOutcome): o is DispatchPlan => o.status === 'optimal' && 'loadKw' in o;
+export const isRolling = (o: DispatchPlan): o is RollingDispatchPlan => 'rolling' in o;
 
 /** GET /microgrid/runs/:run. */
 export interface RunWithResult extends RunInfo {
   scenarioId: string;
   result: RunOutcome | null;
-}
-
-/** POST /microgrid/scenarios/:id/runs. */
-export interface RunStarted {
-  runId: number;
-  outcome: RunOutcome;
-  notes: string[];
 }
 
 export type ScenarioIssue = NonNullable<ApiError['issues']>[number];
@@ -91,8 +104,15 @@ export const putScenario = (park: string, id: string, yaml: string) =>
     contentType: 'application/yaml',
   });
 
-export const runScenario = (park: string, id: string) =>
-  request<RunStarted>('POST', parkPath(park, `/microgrid/scenarios/${encodeURIComponent(id)}/runs`));
+/** Starts a run in the background: answers once it is recorded; poll `getRun` for its progress and result. */
+export const startRun = (park: string, id: string) =>
+  request<MicrogridRunStarted>(
+    'POST',
+    parkPath(park, `/microgrid/scenarios/${encodeURIComponent(id)}/runs?async=true`),
+  );
 
 export const getRun = (park: string, run: number, signal?: AbortSignal) =>
   apiGet<RunWithResult>(parkPath(park, `/microgrid/runs/${run}`), signal);
+
+/** The run's result as CSV, one row per step (a link: the session cookie goes with it). */
+export const runCsvUrl = (park: string, run: number) => parkPath(park, `/microgrid/runs/${run}?format=csv`);

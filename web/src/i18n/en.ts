@@ -396,7 +396,6 @@ export const en: Messages = {
   'microgrid.noRun': 'This scenario has not been run yet.',
   'microgrid.noRunAdmin': 'This scenario has not been run yet. Press Run to solve it.',
   'microgrid.runMeta': 'Run #{id} · {by} · {at}',
-  'microgrid.runStillRunning': 'This run has not finished.',
   'microgrid.runNoResult': 'This run has no result: {message}',
   'microgrid.editor': 'Scenario file (YAML)',
   'microgrid.editorReadOnly': 'Scenario file (YAML, read-only)',
@@ -443,8 +442,7 @@ export const en: Messages = {
   'microgrid.notes': 'Notes',
   'microgrid.costNote': 'Prices are not part of the result; the cost totals are shown instead.',
   'microgrid.infeasible.title': 'No feasible plan: these constraints conflict',
-  'microgrid.infeasible.help':
-    'Relaxing any of these by the amount shown (or several together) makes a plan possible.',
+  'microgrid.infeasible.help': 'Relaxing constraints by the amounts shown makes a plan possible.',
   'microgrid.infeasible.relaxBy': 'relax by {amount}',
   'microgrid.infeasible.steps': 'at: {steps}',
   'microgrid.infeasible.stepCount': '{count} step(s)',
@@ -481,6 +479,33 @@ export const en: Messages = {
   'microgrid.tech.pv': 'PV',
   'microgrid.tech.wind': 'wind',
   'microgrid.tech.storage': 'storage',
+  'microgrid.status.interrupted': 'interrupted',
+  'microgrid.progress.preparing': 'Run #{id}: reading the inputs and building the model…',
+  'microgrid.progress.solving': 'Run #{id}: the solver is working…',
+  'microgrid.progress.elapsed': 'Elapsed',
+  'microgrid.progress.iterations': 'Iterations',
+  'microgrid.progress.solveElapsed': 'This solve',
+  'microgrid.progress.objective': 'Objective so far',
+  'microgrid.progress.help':
+    'The solve runs on the server; leaving this page does not stop it. A full-year sizing takes 10–30 s.',
+  'microgrid.interrupted.title': 'Run #{id} was interrupted',
+  'microgrid.interrupted.body':
+    'No server process is solving this run: the server restarted during the solve (if it was started from the command line, its result appears here when it ends). Run the scenario again.',
+  'microgrid.csv': 'Download CSV',
+  'microgrid.csvHelp': 'The plan (or the sizing dispatch) step by step, park-local times',
+  'microgrid.rolling.title': 'Rolling plan:',
+  'microgrid.rolling.replans':
+    '{replans} re-plans, each optimising {window} steps ({windowHours} h) and carrying out the first {commit} ({commitHours} h).',
+  'microgrid.rolling.noDeviation':
+    'Actual load and PV matched the forecasts: the plans were carried out as made.',
+  'microgrid.rolling.deviations':
+    'In {steps} steps reality departed from the forecasts; against the plans: import {import}, export {export}, curtailment {curtailed}.',
+  'microgrid.infeasible.anyOne': 'Any one of these {count} ways out is enough:',
+  'microgrid.infeasible.allNeeded': 'All of these relaxations are needed together:',
+  'microgrid.infeasible.single': 'Relaxing this is enough:',
+  'microgrid.infeasible.option': 'Option {n}',
+  'microgrid.infeasible.together': '(all in this group together)',
+  'microgrid.infeasible.or': 'or',
   'error.microgridParkOnly': 'Source–grid–load–storage planning is for park admins and auditors only.',
 
   'account.title': 'Energy and carbon account',

@@ -2,23 +2,23 @@
  * 源网荷储: the park's planning scenarios (sizing and dispatch), one scenario's file, its runs and the latest result.
  * Park admins edit, save and run; auditors read; enterprise users have no access (the server answers 403 too).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiFailure } from '../../api/client.ts';
 import {
   getRun,
   getScenario,
   listScenarios,
   putScenario,
-  runScenario,
+  startRun,
   type RunInfo,
-  type RunStarted,
+  type RunWithResult,
   type ScenarioDetail,
   type ScenarioIssue,
   type ScenarioSummary,
 } from '../../api/microgrid.ts';
 import { useApi } from '../../api/use-api.ts';
 import { Card, Empty, ErrorMessage, Loading, PageHeader } from '../../components/ui.tsx';
-import { formatCny, formatCount, formatDate } from '../../format.ts';
+import { formatCny, formatCount, formatDate, formatNumber } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { usePark } from '../../shell/park-context.tsx';
 import { RunResult } from './RunResult.tsx';
@@ -111,7 +111,11 @@ function LastRun({ id }: { id: string }) {
   const run = detail.data.runs[0];
   return (
     <span className="nowrap">
-      <StatusTag status={run?.status ?? null} testId={`scenario-status-${id}`} />
+      <StatusTag
+        status={run?.status ?? null}
+        interrupted={run?.interrupted}
+        testId={`scenario-status-${id}`}
+      />
       {run ? (
         <span className="muted small"> {formatDate(run.startedAtMs, park.timezone, locale, 'dateTime')}</span>
       ) : null}
@@ -119,28 +123,81 @@ function LastRun({ id }: { id: string }) {
   );
 }
 
+/** How often a running run is asked for its progress, ms. */
+const POLL_MS = 1000;
+
+/**
+ * The latest view of one run: fetched, then again every POLL_MS while it is running (its solver progress), until
+ * it ends or is reported interrupted.
+ */
+function useRunWatch(park: string, runId: number | null) {
+  const [state, setState] = useState<{ view: RunWithResult | null; error: unknown }>({
+    view: null,
+    error: null,
+  });
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    if (runId === null) return;
+    const controller = new AbortController();
+    let timer: number | undefined;
+    const poll = () => {
+      getRun(park, runId, controller.signal)
+        .then((view) => {
+          if (controller.signal.aborted) return;
+          setState({ view, error: null });
+          if (view.status === 'running' && !view.interrupted) timer = window.setTimeout(poll, POLL_MS);
+        })
+        .catch((error: unknown) => {
+          if (!controller.signal.aborted) setState({ view: null, error });
+        });
+    };
+    poll();
+    return () => {
+      controller.abort();
+      window.clearTimeout(timer);
+    };
+  }, [park, runId, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { ...state, reload };
+}
+
 function ScenarioPage({ id }: { id: string }) {
   const { t, locale } = useI18n();
   const { park, link, isAdmin } = usePark();
   const scenario = useApi((signal) => getScenario(park.id, id, signal), [park.id, id]);
-  const [running, setRunning] = useState(false);
-  const [fresh, setFresh] = useState<RunStarted | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [startedId, setStartedId] = useState<number | null>(null);
   const [runError, setRunError] = useState<unknown>(null);
   const [dirty, setDirty] = useState(false);
   const data = scenario.data;
+  const listed = data?.id === id ? data.runs[0] : undefined;
+  // The run just started may not be in the list yet.
+  const latestId = Math.max(listed?.id ?? 0, startedId ?? 0) || null;
+  const watch = useRunWatch(park.id, latestId);
+  const live = watch.view && watch.view.id === latestId ? watch.view : null;
+  const solving = live !== null && live.status === 'running' && !live.interrupted;
+  const busy = starting || solving;
+
+  // The run list still says running for a run that has ended: read it again.
+  const listedStatus = data?.runs.find((r) => r.id === live?.id)?.status;
+  const liveStatus = live?.status;
+  const reloadScenario = scenario.reload;
+  useEffect(() => {
+    if (listedStatus === 'running' && liveStatus !== undefined && liveStatus !== 'running') reloadScenario();
+  }, [listedStatus, liveStatus, reloadScenario]);
 
   const run = async () => {
-    setRunning(true);
+    setStarting(true);
     setRunError(null);
     try {
-      const r = await runScenario(park.id, id);
-      setFresh(r);
-      scenario.reload();
+      // In the background: the answer comes once the run is recorded, and the page follows its progress.
+      const r = await startRun(park.id, id);
+      setStartedId(r.runId);
     } catch (e) {
       setRunError(e);
-      scenario.reload();
     } finally {
-      setRunning(false);
+      setStarting(false);
+      scenario.reload();
     }
   };
 
@@ -186,12 +243,12 @@ function ScenarioPage({ id }: { id: string }) {
                 type="button"
                 className="btn btn-primary"
                 onClick={() => void run()}
-                disabled={running}
-                aria-busy={running}
+                disabled={busy}
+                aria-busy={busy}
                 title={t('microgrid.runHelp')}
                 data-testid="microgrid-run"
               >
-                {running ? (
+                {busy ? (
                   <>
                     <span className="spinner spinner-inline" aria-hidden="true" /> {t('microgrid.running')}
                   </>
@@ -204,7 +261,7 @@ function ScenarioPage({ id }: { id: string }) {
         }
       />
       {runError ? <ErrorMessage error={runError} /> : null}
-      <LatestResult detail={data} fresh={fresh} running={running} />
+      <LatestResult detail={data} runId={latestId} view={live} error={watch.error} onRetry={watch.reload} />
       <div className="grid-2-1 microgrid-lower">
         <ScenarioEditor key={data.id} detail={data} onSaved={scenario.reload} onDirty={setDirty} />
         <RunList runs={data.runs} />
@@ -215,48 +272,99 @@ function ScenarioPage({ id }: { id: string }) {
 
 function LatestResult({
   detail,
-  fresh,
-  running,
+  runId,
+  view,
+  error,
+  onRetry,
 }: {
   detail: ScenarioDetail;
-  fresh: RunStarted | null;
-  running: boolean;
+  runId: number | null;
+  view: RunWithResult | null;
+  error: unknown;
+  onRetry: () => void;
 }) {
   const { t } = useI18n();
-  const { park, isAdmin } = usePark();
-  const latest = detail.runs[0];
-  const freshIsLatest = fresh !== null && (!latest || latest.id <= fresh.runId);
-  const runId = freshIsLatest ? null : (latest?.id ?? null);
-  const run = useApi(
-    (signal) => getRun(park.id, runId ?? 0, signal),
-    runId === null ? null : [park.id, runId],
-  );
-
+  const { isAdmin } = usePark();
   let body;
-  if (freshIsLatest && fresh) {
-    body = <RunResult outcome={fresh.outcome} spec={detail.spec} run={latest ?? null} />;
-  } else if (!latest) {
+  if (runId === null) {
     body = <Empty>{isAdmin ? t('microgrid.noRunAdmin') : t('microgrid.noRun')}</Empty>;
-  } else if (run.state === 'error') {
-    body = <ErrorMessage error={run.error} onRetry={run.reload} />;
-  } else if (!run.data || run.data.id !== latest.id) {
+  } else if (error) {
+    body = <ErrorMessage error={error} onRetry={onRetry} />;
+  } else if (!view) {
     body = <Loading />;
-  } else if (run.data.status === 'running') {
-    body = <Empty>{t('microgrid.runStillRunning')}</Empty>;
-  } else if (!run.data.result) {
-    const message = typeof run.data.summary?.message === 'string' ? run.data.summary.message : '—';
+  } else if (view.status === 'running' && view.interrupted) {
+    body = (
+      <div className="error-box error-error" role="alert" data-testid="run-interrupted">
+        <div>
+          <strong>{t('microgrid.interrupted.title', { id: view.id })}</strong>
+          <div>{t('microgrid.interrupted.body')}</div>
+        </div>
+      </div>
+    );
+  } else if (view.status === 'running') {
+    body = <RunProgressCard run={view} />;
+  } else if (!view.result) {
+    const message = typeof view.summary?.message === 'string' ? view.summary.message : '—';
     body = (
       <div className="error-box error-error" role="alert" data-testid="run-no-result">
         {t('microgrid.runNoResult', { message })}
       </div>
     );
   } else {
-    body = <RunResult outcome={run.data.result} spec={detail.spec} run={latest} />;
+    body = <RunResult outcome={view.result} spec={detail.spec} run={view} />;
   }
   return (
-    <section className={`microgrid-result ${running ? 'stale' : ''}`} data-testid="microgrid-result">
+    <section className="microgrid-result" data-testid="microgrid-result">
       {body}
     </section>
+  );
+}
+
+/** A run being solved: what the solver last reported (phase, iterations, time), instead of a bare spinner. */
+function RunProgressCard({ run }: { run: RunWithResult }) {
+  const { t } = useI18n();
+  const p = run.progress;
+  return (
+    <Card className="run-progress" testId="run-progress">
+      <div className="run-progress-head">
+        <span className="spinner spinner-inline" aria-hidden="true" />
+        <strong data-testid="run-progress-phase">
+          {t(p?.phase === 'solving' ? 'microgrid.progress.solving' : 'microgrid.progress.preparing', {
+            id: run.id,
+          })}
+        </strong>
+      </div>
+      <div className="result-line" role="status" aria-live="polite">
+        {p ? (
+          <span>
+            {t('microgrid.progress.elapsed')}{' '}
+            <b data-testid="run-progress-elapsed">{formatNumber(p.elapsedMs / 1000, 1)} s</b>
+          </span>
+        ) : null}
+        {p && p.iterations !== null ? (
+          <span>
+            {t('microgrid.progress.iterations')}{' '}
+            <b data-testid="run-progress-iterations">{formatCount(p.iterations)}</b>
+          </span>
+        ) : null}
+        {p && p.solveElapsedMs !== null ? (
+          <span>
+            {t('microgrid.progress.solveElapsed')} <b>{formatNumber(p.solveElapsedMs / 1000, 1)} s</b>
+          </span>
+        ) : null}
+        {p && p.objective !== null ? (
+          <span>
+            {t('microgrid.progress.objective')} <b>{formatNumber(p.objective)}</b>
+          </span>
+        ) : null}
+      </div>
+      {p?.lastLog ? (
+        <div className="mono small muted run-progress-log" data-testid="run-progress-log">
+          {p.lastLog}
+        </div>
+      ) : null}
+      <p className="help">{t('microgrid.progress.help')}</p>
+    </Card>
   );
 }
 
@@ -285,7 +393,7 @@ function RunList({ runs }: { runs: RunInfo[] }) {
                   <tr key={r.id} data-testid="run-row">
                     <td className="mono">#{r.id}</td>
                     <td>
-                      <StatusTag status={r.status} />
+                      <StatusTag status={r.status} interrupted={r.interrupted} />
                     </td>
                     <td className="small">
                       {formatDate(r.startedAtMs, park.timezone, locale, 'dateTime')}

@@ -1,15 +1,19 @@
 /**
- * A run's result: a dispatch plan (KPIs, the power balance stacked by source and use, the state of charge), a sizing
- * (capacities, green share, curtailment, cost breakdown, a week of the hourly dispatch), the conflicting constraints
- * of an infeasible scenario (which, by how much, when), or the solver's failure.
+ * A run's result: a dispatch plan (KPIs, the power balance stacked by source and use, the state of charge; for a
+ * rolling plan its re-plans and deviations), a sizing (capacities, green share, curtailment, cost breakdown, a week of
+ * the hourly dispatch), the conflicting constraints of an infeasible scenario (which, by how much, when, and whether
+ * any one group of relaxations suffices or all are needed), or the solver's failure; a plan downloads as CSV.
  */
 import { useMemo } from 'react';
 import {
   isDispatch,
+  isRolling,
   isSizing,
+  runCsvUrl,
   type Conflict,
   type DispatchPlan,
   type Infeasibility,
+  type RollingDispatchPlan,
   type RunInfo,
   type RunOutcome,
   type ScenarioSpecView,
@@ -31,6 +35,7 @@ import {
 } from '../../format.ts';
 import { useI18n, type I18n } from '../../i18n/index.tsx';
 import { usePark } from '../../shell/park-context.tsx';
+import { conflictGroups } from './conflict-groups.ts';
 import { StatusTag } from './StatusTag.tsx';
 
 /** Colours of the power balance: sources above the axis, uses below. */
@@ -71,6 +76,17 @@ export function RunResult({
             at: formatDate(run.startedAtMs, park.timezone, locale, 'dateTime'),
           })}
         </span>
+      ) : null}
+      {run && outcome.status === 'optimal' ? (
+        <a
+          className="btn btn-small run-csv"
+          href={runCsvUrl(park.id, run.id)}
+          download
+          title={t('microgrid.csvHelp')}
+          data-testid="run-csv"
+        >
+          {t('microgrid.csv')}
+        </a>
       ) : null}
     </div>
   );
@@ -132,6 +148,7 @@ function DispatchView({ plan }: { plan: DispatchPlan }) {
 
   return (
     <>
+      {isRolling(plan) ? <RollingSummary plan={plan} /> : null}
       <div className="kpi-grid microgrid-kpis microgrid-kpis-6" data-testid="dispatch-kpis">
         <KpiCard
           label={t('microgrid.kpi.totalCost')}
@@ -197,6 +214,44 @@ function DispatchView({ plan }: { plan: DispatchPlan }) {
         </Card>
       </div>
     </>
+  );
+}
+
+/** kWh with its sign: "+1,200 kWh", "−35 kWh", "0 kWh". */
+function signedKwh(value: number): string {
+  const text = formatQuantity(Math.abs(value), 'kWh');
+  return Math.abs(value) < 0.5 ? text : `${value > 0 ? '+' : '−'}${text}`;
+}
+
+/** A rolling plan in a few words: how often it re-planned, over what window, and where reality departed from it. */
+function RollingSummary({ plan }: { plan: RollingDispatchPlan }) {
+  const { t } = useI18n();
+  const r = plan.rolling;
+  const hours = (steps: number) => String(Math.round((steps * plan.stepMinutes * 100) / 60) / 100);
+  const d = r.deviations;
+  return (
+    <div className="info-box rolling-summary" data-testid="rolling-summary">
+      <strong>{t('microgrid.rolling.title')}</strong>{' '}
+      <span data-testid="rolling-replans">
+        {t('microgrid.rolling.replans', {
+          replans: formatCount(r.replans),
+          window: formatCount(r.windowSteps),
+          windowHours: hours(r.windowSteps),
+          commit: formatCount(r.commitSteps),
+          commitHours: hours(r.commitSteps),
+        })}
+      </span>{' '}
+      <span data-testid="rolling-deviations">
+        {d.steps === 0
+          ? t('microgrid.rolling.noDeviation')
+          : t('microgrid.rolling.deviations', {
+              steps: formatCount(d.steps),
+              import: signedKwh(d.importChangeKwh),
+              export: signedKwh(d.exportChangeKwh),
+              curtailed: signedKwh(d.curtailedChangeKwh),
+            })}
+      </span>
+    </div>
   );
 }
 
@@ -364,6 +419,14 @@ export function stepRanges(steps: readonly number[], stepMinutes: number, t: I18
 function Conflicts({ outcome, spec }: { outcome: Infeasibility; spec: ScenarioSpecView }) {
   const { t, tx } = useI18n();
   const stepMinutes = spec.load?.stepMinutes ?? (spec.kind === 'sizing' ? 60 : 15);
+  const { mode, groups } = conflictGroups(outcome.conflicts);
+  const items = (conflicts: Conflict[]) => (
+    <ol className="conflict-list">
+      {conflicts.map((c, i) => (
+        <ConflictItem key={i} conflict={c} stepMinutes={stepMinutes} t={t} tx={tx} />
+      ))}
+    </ol>
+  );
   return (
     <Card className="conflict-card" testId="conflicts">
       <div className="conflict-head">
@@ -373,11 +436,34 @@ function Conflicts({ outcome, spec }: { outcome: Infeasibility; spec: ScenarioSp
       {outcome.conflicts.length === 0 ? (
         <p data-testid="conflicts-none">{t('microgrid.infeasible.none', { message: outcome.message })}</p>
       ) : (
-        <ol className="conflict-list">
-          {outcome.conflicts.map((c, i) => (
-            <ConflictItem key={i} conflict={c} stepMinutes={stepMinutes} t={t} tx={tx} />
-          ))}
-        </ol>
+        <>
+          <p className="conflict-mode" data-testid="conflicts-mode" data-mode={mode}>
+            {mode === 'any'
+              ? t('microgrid.infeasible.anyOne', { count: formatCount(groups.length) })
+              : outcome.conflicts.length > 1
+                ? t('microgrid.infeasible.allNeeded')
+                : t('microgrid.infeasible.single')}
+          </p>
+          {mode === 'any'
+            ? groups.map((group, g) => (
+                <div
+                  key={g}
+                  className="conflict-group"
+                  data-testid="conflict-group"
+                  data-alternative={group[0]?.alternative}
+                >
+                  {g > 0 ? <div className="conflict-or">{t('microgrid.infeasible.or')}</div> : null}
+                  <div className="conflict-group-title">
+                    {t('microgrid.infeasible.option', { n: g + 1 })}
+                    {group.length > 1 ? (
+                      <span className="muted small"> {t('microgrid.infeasible.together')}</span>
+                    ) : null}
+                  </div>
+                  {items(group)}
+                </div>
+              ))
+            : items(groups[0] ?? [])}
+        </>
       )}
     </Card>
   );
