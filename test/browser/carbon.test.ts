@@ -9,51 +9,27 @@
  * Screenshots: docs/screenshots/carbon-account.png, indicators-scorecard.png, statistics-entry.png.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { STATISTIC_UNITS, type AccountAnswer, type StatisticValue } from '../../src/modules/carbon/index.ts';
 import type { Scorecard } from '../../src/modules/indicators/index.ts';
-import type { ParkInfo } from '../../src/server/api-types.ts';
-import { startTestServer, type TestServer } from '../helpers/app-server.ts';
+import type { TestServer } from '../helpers/app-server.ts';
+import { textOf, useDemoApp } from './demo-app.ts';
 import { formatNumber, formatTce, formatTco2, formatTco2PerTce } from '../../web/src/format.ts';
 import { formatIndicatorValue } from '../../web/src/features/indicators/indicator-format.ts';
 import { KIND_SPECS } from '../../web/src/features/statistics/kinds.ts';
-import { assertWebBuilt, launchChromium, login, newContext, open, screenshot, settle } from './browser.ts';
+import { login, newContext, open, screenshot, settle } from './browser.ts';
 
+const app = useDemoApp();
 let server: TestServer;
 let browser: Browser;
 let park: string;
-/** The app's default period: the month of the last data day (January 2025 in the 14-day demo). */
 let month: string;
 let organisationNames: Map<string, string>;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  server = await startTestServer({ demoDays: 14 });
-  park = server.parkId;
-  browser = await launchChromium();
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  await login(page, server.url, server.users.admin.username, server.users.admin.password);
-  const info = await getJson<ParkInfo>(context, `api/parks/${park}`);
-  month = (info.latestDay ?? '').slice(0, 7);
-  organisationNames = new Map(info.organisations.map((o) => [o.id, o.name]));
-  await context.close();
+beforeAll(() => {
+  ({ server, browser, park, month, organisationNames } = app);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function getJson<T>(context: BrowserContext, path: string): Promise<T> {
-  const res = await context.request.get(`${server.url}${path}`);
-  expect(res.status(), path).toBe(200);
-  return (await res.json()) as T;
-}
-
-async function text(page: Page, testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().innerText()).trim();
-}
+const getJson = <T>(context: BrowserContext, path: string) => app.getJson<T>(context, path);
+const text = textOf;
 
 async function session(role: 'admin' | 'auditor' | 'enterprise') {
   const context = await newContext(browser);

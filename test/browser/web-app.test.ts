@@ -5,48 +5,24 @@
  * Screenshots go to docs/screenshots/<page>-<role>.png.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { MeterView, OverviewResponse, ParkInfo, RankingResponse } from '../../src/server/api-types.ts';
-import { startTestServer, type TestServer } from '../helpers/app-server.ts';
+import type { Browser, BrowserContext } from 'playwright-core';
+import type { MeterView, OverviewResponse, RankingResponse } from '../../src/server/api-types.ts';
+import type { TestServer } from '../helpers/app-server.ts';
+import { textOf, useDemoApp } from './demo-app.ts';
 import { formatCount, formatPercent, formatQuantity, formatTce } from '../../web/src/format.ts';
-import { assertWebBuilt, launchChromium, login, newContext, open, screenshot, settle } from './browser.ts';
+import { login, newContext, open, screenshot, settle } from './browser.ts';
 
+const app = useDemoApp();
 let server: TestServer;
 let browser: Browser;
 let park: string;
-/** The default period of the app: the month of the last data day. */
 let month: string;
-/** Every organisation's name, read as the admin (the enterprise user must see only its own). */
 let organisationNames: Map<string, string>;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  server = await startTestServer({ demoDays: 14 });
-  park = server.parkId;
-  browser = await launchChromium();
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  await login(page, server.url, server.users.admin.username, server.users.admin.password);
-  const info = await getJson<ParkInfo>(context, `api/parks/${park}`);
-  month = (info.latestDay ?? '').slice(0, 7);
-  organisationNames = new Map(info.organisations.map((o) => [o.id, o.name]));
-  await context.close();
+beforeAll(() => {
+  ({ server, browser, park, month, organisationNames } = app);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function getJson<T>(context: BrowserContext, path: string): Promise<T> {
-  const res = await context.request.get(`${server.url}${path}`);
-  expect(res.status(), path).toBe(200);
-  return (await res.json()) as T;
-}
-
-async function text(page: Page, testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().innerText()).trim();
-}
+const getJson = <T>(context: BrowserContext, path: string) => app.getJson<T>(context, path);
+const text = textOf;
 
 /** A logged-in page for a role; closed by the caller. */
 async function session(role: 'admin' | 'auditor' | 'enterprise', locale: 'zh-CN' | 'en' = 'zh-CN') {

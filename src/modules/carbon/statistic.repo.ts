@@ -1,7 +1,15 @@
 /** SQL of statistical inputs (statistic_value, versioned) and the batches they came in (statistic_batch). */
 import type pg from 'pg';
-import type { RejectedStatistic, StatisticRow } from './statistics-input.ts';
-import type { StatisticKind, StatisticValue } from './types.ts';
+import type { StatisticRow } from './statistics-input.ts';
+import type {
+  RejectedStatistic,
+  StatisticBatch,
+  StatisticBatchResult,
+  StatisticKind,
+  StatisticValue,
+} from './types.ts';
+
+export type { StatisticBatchResult };
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -66,16 +74,6 @@ export async function statisticVersions(
     [parkId, key.organisation, key.month, key.kind, key.item],
   );
   return rows.map(toValue);
-}
-
-/** What an import or form submission did. */
-export interface StatisticBatchResult {
-  /** null when nothing changed and the same content had been received before: no new batch is recorded. */
-  batchId: number | null;
-  received: number;
-  inserted: number;
-  unchanged: number;
-  rejected: RejectedStatistic[];
 }
 
 const same = (a: StatisticValue, r: StatisticRow): boolean =>
@@ -203,32 +201,8 @@ export async function commitStatistics(
 }
 
 /** Recent batches of the park, newest first. */
-export async function statisticBatches(
-  db: Queryable,
-  parkId: string,
-  limit = 50,
-): Promise<
-  {
-    id: number;
-    source: string;
-    received: number;
-    inserted: number;
-    unchanged: number;
-    rejected: RejectedStatistic[];
-    actor: string;
-    createdAt: number;
-  }[]
-> {
-  const { rows } = await db.query<{
-    id: number;
-    source: string;
-    received: number;
-    inserted: number;
-    unchanged: number;
-    rejected: RejectedStatistic[];
-    actor: string;
-    createdAt: number;
-  }>(
+export async function statisticBatches(db: Queryable, parkId: string, limit = 50): Promise<StatisticBatch[]> {
+  const { rows } = await db.query<StatisticBatch>(
     `SELECT id, source, received, inserted, unchanged, rejected, actor, created_at AS "createdAt"
      FROM statistic_batch WHERE park_id = $1 ORDER BY id DESC LIMIT $2`,
     [parkId, limit],

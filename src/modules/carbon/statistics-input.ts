@@ -4,7 +4,9 @@
  */
 import { splitCsvLine } from '../../lib/csv.ts';
 import type { InputIssue } from '../../lib/errors.ts';
-import { STATISTIC_KINDS, type StatisticKind } from './types.ts';
+import { STATISTIC_KINDS, type RejectedStatistic, type StatisticKind } from './types.ts';
+
+export type { RejectedStatistic };
 
 /** A row as written, before checking: every field a string (CSV) or whatever JSON carried (form). */
 export type RawStatisticRow = Record<string, unknown>;
@@ -22,13 +24,6 @@ export interface StatisticRow {
   factor?: { value: number; unit: string; source: string };
   evidence?: string;
   note?: string;
-}
-
-/** A row refused, with its reasons; kept with the batch so that nothing is lost. */
-export interface RejectedStatistic {
-  line: number;
-  raw: string;
-  issues: InputIssue[];
 }
 
 /**

@@ -383,3 +383,34 @@ export interface AccountAnswer {
   close: AccountClose | null;
   restatement: Restatement | null;
 }
+
+/** A statistics row refused, with its reasons (file, line, field): kept with its batch so that nothing is lost. */
+export interface RejectedStatistic {
+  /** 1-based line in the CSV (the header is line 1), or the row's position in a form submission. */
+  line: number;
+  /** The row as sent. */
+  raw: string;
+  issues: { file?: string; line?: number; column?: number; field?: string; reason: string }[];
+}
+
+/** What an import or form submission of statistics did. */
+export interface StatisticBatchResult {
+  /** null when nothing changed and the same content had been received before: no new batch is recorded. */
+  batchId: number | null;
+  received: number;
+  inserted: number;
+  unchanged: number;
+  rejected: RejectedStatistic[];
+}
+
+/** A recorded batch of statistics (an import or a form submission). */
+export interface StatisticBatch {
+  id: number;
+  source: string;
+  received: number;
+  inserted: number;
+  unchanged: number;
+  rejected: RejectedStatistic[];
+  actor: string;
+  createdAt: number;
+}

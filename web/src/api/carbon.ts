@@ -16,7 +16,10 @@ import type {
   FactorRef,
   MethodProfile,
   MissingInput,
+  RejectedStatistic,
   Restatement,
+  StatisticBatch,
+  StatisticBatchResult,
   StatisticKind,
   StatisticValue,
 } from '../../../src/modules/carbon/types.ts';
@@ -34,7 +37,10 @@ export type {
   FactorRef,
   MethodProfile,
   MissingInput,
+  RejectedStatistic,
   Restatement,
+  StatisticBatch,
+  StatisticBatchResult,
   StatisticKind,
   StatisticValue,
 };
@@ -49,35 +55,6 @@ export interface AccountScope {
 }
 
 export type InputIssue = NonNullable<ApiError['issues']>[number];
-
-/** A refused statistics row: its line (CSV) or position (form, 1-based), what was sent, and why. */
-export interface RejectedStatistic {
-  line: number;
-  raw: string;
-  issues: InputIssue[];
-}
-
-/** POST statistics / statistics.csv (src/modules/carbon/statistic.repo.ts `StatisticBatchResult`). */
-export interface StatisticBatchResult {
-  /** null when the same content had been received before and nothing changed. */
-  batchId: number | null;
-  received: number;
-  inserted: number;
-  unchanged: number;
-  rejected: RejectedStatistic[];
-}
-
-/** One row of GET statistics/batches. */
-export interface StatisticBatch {
-  id: number;
-  source: string;
-  received: number;
-  inserted: number;
-  unchanged: number;
-  rejected: RejectedStatistic[];
-  actor: string;
-  createdAt: number | string;
-}
 
 /** A row of the data-entry form, with the CSV's column names (every field as typed). */
 export interface StatisticInputRow {
