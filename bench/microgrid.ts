@@ -27,6 +27,8 @@ import { log, machineLine } from './common.ts';
 type SizingLpInput = Parameters<typeof solveSizing>[0];
 
 const DAYS = 365;
+/** Seeds of the further synthetic years the representative-day error is checked on. */
+const OTHER_YEARS = [7, 2024, 2025];
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -259,6 +261,33 @@ export async function microgridBench(
         relativeError: error,
         capacities: rep.capacities,
       });
+    }
+
+    // The same representative-day modes on three more synthetic years: the error depends on the data.
+    for (const seed of OTHER_YEARS) {
+      const other = syntheticYear(seed);
+      const t0 = performance.now();
+      const fullOther = await solveSizing(other, { solver, timeoutMs: 300_000 });
+      const otherMs = performance.now() - t0;
+      if (fullOther.status !== 'optimal') throw new Error(`year ${seed}: ${fullOther.status}`);
+      const cells: string[] = [];
+      for (const k of ks) {
+        const t1 = performance.now();
+        const rep = await solveSizing(other, { solver, representativeDays: k });
+        const repMs = performance.now() - t1;
+        if (rep.status !== 'optimal') throw new Error(`year ${seed}, k = ${k}: ${rep.status}`);
+        const error = (rep.cost.totalCny - fullOther.cost.totalCny) / fullOther.cost.totalCny;
+        cells.push(
+          `k = ${k}: ${(otherMs / repMs).toFixed(0)}×, ${error >= 0 ? '+' : ''}${(error * 100).toFixed(2)} %`,
+        );
+        results.push({
+          part: 'microgrid',
+          bench: `sizing representative days k=${k}, year seed ${seed}`,
+          speedup: otherMs / repMs,
+          relativeError: error,
+        });
+      }
+      rows.push([`another year (seed ${seed}): full year`, s(otherMs), '', cells.join('; ')]);
     }
 
     // Day-ahead dispatch, 96 × 15 min with storage, two shiftable loads, demand charge and export.

@@ -87,6 +87,27 @@ describe('clusterDays', () => {
   });
 });
 
+propTest.prop([
+  fc.array(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }), {
+    minLength: 8,
+    maxLength: 40,
+  }),
+  fc.integer({ min: 2, max: 6 }),
+])('restarts keep the tightest clustering: never looser than the first start alone', (features, k) => {
+  const one = clusterDays(features, k, 1, 1);
+  const best = clusterDays(features, k, 1, 8);
+  expect(best.cost).toBeLessThanOrEqual(one.cost + 1e-12);
+  // Its cost is what its assignment says.
+  if (k < features.length) {
+    let cost = 0;
+    features.forEach((f, i) => {
+      const m = features[best.medoids[best.assignment[i]!]!]!;
+      cost += f.reduce((a, x, j) => a + (x - m[j]!) ** 2, 0);
+    });
+    expect(best.cost).toBeCloseTo(cost, 9);
+  }
+});
+
 describe('solveSizing on representative days', () => {
   test('on a year of exactly 3 day types (no storage) the 3-day objective equals the full year', async () => {
     const { input } = yearOfTypes(365);
