@@ -28,6 +28,7 @@ const QualityPage = lazy(() => import('./features/quality/QualityPage.tsx'));
 const AccountPage = lazy(() => import('./features/carbon/AccountPage.tsx'));
 const ScorecardPage = lazy(() => import('./features/indicators/ScorecardPage.tsx'));
 const StatisticsPage = lazy(() => import('./features/statistics/StatisticsPage.tsx'));
+const FactorsPage = lazy(() => import('./features/factors/FactorsPage.tsx'));
 const MicrogridPage = lazy(() => import('./features/microgrid/MicrogridPage.tsx'));
 const SetupPage = lazy(() => import('./features/setup/SetupPage.tsx'));
 
@@ -228,6 +229,8 @@ function routeContent(path: readonly string[], ctx: ParkContextValue): [PageKey,
       return ['indicators', <ScorecardPage key="indicators" />];
     case 'statistics':
       return ['statistics', <StatisticsPage key="statistics" />];
+    case 'factors':
+      return ['factors', <FactorsPage key="factors" tab={id} />];
     case 'meters':
       if (id) return ['meters', <MeterPage key={`meter-${id}`} meter={id} />];
       return ['meters', <MetersPage key="meters" />];

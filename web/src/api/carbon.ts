@@ -12,10 +12,14 @@ import type {
   EmissionLine,
   EmissionSource,
   EnergyItem,
+  ElectricityTceConvention,
   Factor,
   FactorRef,
+  FactorStatus,
+  GridFactorRule,
   MethodProfile,
   MissingInput,
+  ProfileChoice,
   RejectedStatistic,
   Restatement,
   StatisticBatch,
@@ -33,10 +37,14 @@ export type {
   EmissionLine,
   EmissionSource,
   EnergyItem,
+  ElectricityTceConvention,
   Factor,
   FactorRef,
+  FactorStatus,
+  GridFactorRule,
   MethodProfile,
   MissingInput,
+  ProfileChoice,
   RejectedStatistic,
   Restatement,
   StatisticBatch,
@@ -114,6 +122,46 @@ export const listFactors = (park: string, signal?: AbortSignal) =>
 
 export const listProfiles = (park: string, signal?: AbortSignal) =>
   apiGet<{ profiles: MethodProfile[] }>(parkPath(park, '/profiles'), signal);
+
+/** A new factor version as a park admin enters it (POST factors); organisation '' or absent: the whole park. */
+export interface NewFactorInput {
+  organisation?: string;
+  key: string;
+  value: number;
+  unit: string;
+  /** Park-local date, YYYY-MM-DD. */
+  validFrom: string;
+  source: string;
+  status: FactorStatus;
+  dataYear?: number;
+  evidence?: string;
+  note?: string;
+}
+
+/**
+ * Adds a factor version (park admins). It is never an edit: the new version supersedes the earlier ones of its key
+ * and scope from `validFrom`. A refusal is a 400 whose body names each field and reason.
+ */
+export const addFactor = (park: string, input: NewFactorInput) =>
+  request<Factor>('POST', parkPath(park, '/factors'), { body: input });
+
+/** Profile fields a copy may change (the server validates the result). */
+export type ProfileChanges = Partial<
+  Omit<MethodProfile, 'id' | 'version' | 'basedOn' | 'createdBy' | 'createdAt' | 'name' | 'nameEn'>
+>;
+
+/** A changed copy of a profile under a new id (version 1), or the next version of one of the park's own. */
+export interface ProfileCopyInput {
+  /** 'id' (its latest version) or 'id@version'. */
+  from: string;
+  id: string;
+  name: string;
+  nameEn?: string;
+  changes: ProfileChanges;
+}
+
+export const saveProfile = (park: string, input: ProfileCopyInput) =>
+  request<MethodProfile>('POST', parkPath(park, '/profiles'), { body: input });
 
 export const getStatistics = (
   park: string,

@@ -11,6 +11,7 @@ export type PageKey =
   | 'account'
   | 'indicators'
   | 'statistics'
+  | 'factors'
   | 'meters'
   | 'quality'
   | 'microgrid'
@@ -29,6 +30,9 @@ const ICONS: Readonly<Record<PageKey, ReactNode>> = {
     <path d="M4 4h16v2H4zm0 5h10v2H4zm0 5h16v2H4zm0 5h10v2H4zm13.3-9.3 1.4-1.4L20 9.6l2.3-2.3 1.4 1.4L20 12.4zm0 10 1.4-1.4 1.3 1.3 2.3-2.3 1.4 1.4L20 22.4z" />
   ),
   statistics: <path d="M5 3h10l4 4v14H5zm9 1.5V8h3.5zM8 11v2h8v-2zm0 4v2h8v-2zm0-8v2h4V7z" />,
+  factors: (
+    <path d="M3 5.5C5.5 4 8.5 4 11 5.5V20c-2.5-1.5-5.5-1.5-8 0zm10 0c2.5-1.5 5.5-1.5 8 0V20c-2.5-1.5-5.5-1.5-8 0zM5 8.5v1.6c1.3-.5 2.7-.5 4 0V8.5c-1.3-.5-2.7-.5-4 0zm0 3.5v1.6c1.3-.5 2.7-.5 4 0V12c-1.3-.5-2.7-.5-4 0zm10-3.5v1.6c1.3-.5 2.7-.5 4 0V8.5c-1.3-.5-2.7-.5-4 0z" />
+  ),
   meters: (
     <path d="M12 4a9 9 0 0 0-9 9c0 2 .7 3.9 1.8 5.4h14.4A9 9 0 0 0 12 4zm0 10.5a1.5 1.5 0 0 1-1.2-2.4L15 8l-2 4.8a1.5 1.5 0 0 1-1 1.7z" />
   ),
@@ -64,6 +68,8 @@ export function SideNav({
   if (!scope) items.push({ key: 'indicators', label: 'nav.indicators', to: link(['indicators']) });
   items.push(
     { key: 'statistics', label: 'nav.statistics', to: link(['statistics']) },
+    // Every role reads the library and the profiles; the server filters other organisations' factor versions.
+    { key: 'factors', label: 'nav.factors', to: link(['factors']) },
     { key: 'meters', label: 'nav.meters', to: link(['meters']) },
     { key: 'quality', label: 'nav.quality', to: link(['quality']) },
   );
