@@ -684,3 +684,30 @@ target: { kind: none }
     expect(outcome.energy.gridImportKwh).toBeCloseTo(10_800, 6);
   });
 });
+
+describe('schema errors name their field', () => {
+  it('a body that fails its schema is a 400 whose issues name the field and the reason', async () => {
+    const res = await call('admin', {
+      method: 'POST',
+      url: `${P}/factors`,
+      payload: {
+        key: 'fuel.natural_gas.ncv',
+        value: 0.037,
+        unit: 'GJ/m3',
+        validFrom: '1 July 2025',
+        source: 'x',
+        status: 'secondary',
+      },
+    });
+    expect(res.statusCode).toBe(400);
+    const body = res.json<{ error: string; issues: { field: string; reason: string }[] }>();
+    expect(body.error).toBe('BAD_INPUT');
+    expect(body.issues.map((i) => i.field)).toEqual(['validFrom']);
+    const missing = await call('admin', {
+      method: 'POST',
+      url: `${P}/factors`,
+      payload: { key: 'heat.co2' },
+    });
+    expect(missing.json<{ issues: { field: string }[] }>().issues[0]!.field).toBe('value');
+  });
+});

@@ -83,12 +83,25 @@ export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
         issues: error.issues.length ? error.issues : undefined,
       });
     }
-    const e = error as { validation?: unknown; statusCode?: number; message?: string; code?: string };
+    const e = error as {
+      validation?: { instancePath?: string; message?: string; params?: { missingProperty?: string } }[];
+      validationContext?: string;
+      statusCode?: number;
+      message?: string;
+    };
     if (e.validation || (e.statusCode && e.statusCode < 500)) {
       const status = e.statusCode ?? 400;
+      // Schema failures name their field as every other input error does: body/validFrom → field "validFrom".
+      const issues = e.validation?.map((v) => {
+        const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+        const field =
+          [path, v.params?.missingProperty].filter(Boolean).join('.') || (e.validationContext ?? '');
+        return { field, reason: v.message ?? 'invalid' };
+      });
       return reply.status(status).send({
-        error: status === 413 || status === 415 || status === 400 ? 'BAD_INPUT' : 'BAD_INPUT',
+        error: 'BAD_INPUT',
         message: e.message,
+        ...(issues?.length ? { issues } : {}),
       });
     }
     counters.errors5xx += 1;

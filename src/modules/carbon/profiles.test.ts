@@ -95,6 +95,15 @@ describe('copyProfile', () => {
     });
     // The shipped profile is untouched.
     expect(CN_ZERO_CARBON_PARK_2025.electricityTce).toBe('equivalent');
+    // The changed setting's note no longer argues for the old value; the others are kept as they were.
+    const note = r.profile.choices.find((c) => c.field === 'electricityTce')!;
+    expect(note).toEqual({
+      field: 'electricityTce',
+      status: 'unverified',
+      note: 'changed in this copy of cn-zero-carbon-park-2025@1: "equivalent" → "calorific"',
+    });
+    const kept = (p: typeof r.profile) => p.choices.filter((c) => c.field !== 'electricityTce');
+    expect(kept(r.profile)).toEqual(kept(CN_ZERO_CARBON_PARK_2025));
 
     const v2 = copyProfile(r.profile, {
       id: 'my-park',

@@ -347,6 +347,24 @@ export function copyProfile(
     createdBy: opts.by,
     createdAt: opts.at,
   };
+  // A changed setting keeps no note that argued for the old one: unless the copy brings its own choices, the note of
+  // each changed field says what changed, and it is unverified until someone writes why.
+  if (!changes.choices) {
+    const changed = (Object.keys(changes) as (keyof ProfileChanges)[]).filter(
+      (f) => JSON.stringify(changes[f]) !== JSON.stringify(p[f as keyof MethodProfile]),
+    );
+    profile.choices = profile.choices.map((c) =>
+      changed.includes(c.field as keyof ProfileChanges)
+        ? {
+            field: c.field,
+            status: 'unverified',
+            note:
+              `changed in this copy of ${p.id}@${p.version}: ` +
+              `${JSON.stringify(p[c.field as keyof MethodProfile])} → ${JSON.stringify(changes[c.field as keyof ProfileChanges])}`,
+          }
+        : c,
+    );
+  }
   if (sameId) {
     if (base.basedOn) profile.basedOn = base.basedOn;
     else delete profile.basedOn;
