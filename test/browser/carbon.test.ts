@@ -10,13 +10,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { STATISTIC_UNITS, type AccountAnswer, type StatisticValue } from '../../src/modules/carbon/index.ts';
+import type { AccountAnswer, StatisticValue } from '../../src/modules/carbon/index.ts';
 import type { Scorecard } from '../../src/modules/indicators/index.ts';
 import type { TestServer } from '../helpers/app-server.ts';
 import { textOf, useDemoApp } from './demo-app.ts';
 import { formatNumber, formatTce, formatTco2, formatTco2PerTce } from '../../web/src/format.ts';
 import { formatIndicatorValue } from '../../web/src/features/indicators/indicator-format.ts';
-import { KIND_SPECS } from '../../web/src/features/statistics/kinds.ts';
 import { login, newContext, open, screenshot, settle } from './browser.ts';
 
 const app = useDemoApp();
@@ -41,12 +40,6 @@ async function session(role: 'admin' | 'auditor' | 'enterprise') {
   await settle(page);
   return { context, page, errors };
 }
-
-test('the form offers each statistic kind in the units the server accepts', () => {
-  for (const [kind, units] of Object.entries(STATISTIC_UNITS))
-    expect(KIND_SPECS[kind as keyof typeof KIND_SPECS].units, kind).toEqual(units);
-  expect(Object.keys(KIND_SPECS).sort()).toEqual(Object.keys(STATISTIC_UNITS).sort());
-});
 
 describe('park admin', () => {
   let s: Awaited<ReturnType<typeof session>>;

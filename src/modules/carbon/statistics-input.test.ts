@@ -63,4 +63,29 @@ describe('statistics CSV', () => {
     );
     expect(r.rows[0]!.factor).toEqual({ value: 3.6, unit: 'tCO2/t', source: 'plant lab' });
   });
+
+  it('takes items from the kind’s list where the indicators read them, and none where the kind has one value', () => {
+    const r = parseStatisticsRows(
+      [
+        { organisation: 'ALU', month: '2025-03', kind: 'freight', item: 'electric', value: 10, unit: 't·km' },
+        { organisation: 'ALU', month: '2025-03', kind: 'freight', item: 'truck', value: 10, unit: 't·km' },
+        {
+          organisation: 'ALU',
+          month: '2025-03',
+          kind: 'waste_heat_recovered',
+          item: '',
+          value: 5,
+          unit: 'GJ',
+        },
+        { organisation: 'ALU', month: '2025-03', kind: 'water_used', item: 'cooling', value: 5, unit: 't' },
+      ],
+      ORGS,
+    );
+    expect(r.rows.map((x) => x.item)).toEqual(['electric']);
+    expect(r.rejected.map((x) => [x.line, x.issues.map((i) => i.field)])).toEqual([
+      [2, ['item']],
+      [3, ['item']],
+      [4, ['item']],
+    ]);
+  });
 });

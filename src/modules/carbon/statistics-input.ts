@@ -4,7 +4,7 @@
  */
 import { splitCsvLine } from '../../lib/csv.ts';
 import type { InputIssue } from '../../lib/errors.ts';
-import { STATISTIC_KINDS, type RejectedStatistic, type StatisticKind } from './types.ts';
+import { STATISTIC_KINDS, STATISTIC_SPECS, type RejectedStatistic, type StatisticKind } from './types.ts';
 
 export type { RejectedStatistic };
 
@@ -26,45 +26,13 @@ export interface StatisticRow {
   note?: string;
 }
 
-/**
- * The unit each kind is entered in (the first is the one the indicators compute with; others are accepted spellings
- * of it). `null`: any unit, named by the person entering it (products, processes).
- */
-export const STATISTIC_UNITS: Readonly<Record<StatisticKind, readonly string[] | null>> = Object.freeze({
-  industrial_output: ['10^4 CNY', '万元'],
-  value_added: ['10^4 CNY', '万元'],
-  product_output: null,
-  solid_waste_generated: ['t'],
-  solid_waste_utilised: ['t'],
-  waste_heat_available: ['GJ'],
-  waste_heat_recovered: ['GJ'],
-  water_used: ['t', 'm3'],
-  water_reused: ['t', 'm3'],
-  freight: ['t·km', 't*km', 'tkm'],
-  process_activity: null,
-  recovered_co2: ['tCO2'],
-  offset: ['tCO2e', 'tCO2'],
-  green_claim: ['MWh'],
-  efficiency_diagnosis: ['count'],
-});
-
-/** Kinds whose `item` must be named (several values per organisation and month). */
-const ITEM_REQUIRED: ReadonlySet<StatisticKind> = new Set([
-  'product_output',
-  'waste_heat_available',
-  'waste_heat_recovered',
-  'freight',
-  'process_activity',
-  'offset',
-  'green_claim',
-  'efficiency_diagnosis',
-]);
-
-/** What a waste-energy row is about: 余热, 余冷, 余压. */
-const WASTE_ITEMS = ['heat', 'cold', 'pressure'];
-
-/** Kinds that need evidence: what lowers emissions must be backed by a document. */
-const EVIDENCE_REQUIRED: ReadonlySet<StatisticKind> = new Set(['green_claim', 'offset', 'recovered_co2']);
+/** The unit each kind is entered in (the first is the stored one); null: any unit (products, processes). */
+export const STATISTIC_UNITS: Readonly<Record<StatisticKind, readonly string[] | null>> = Object.freeze(
+  Object.fromEntries(Object.entries(STATISTIC_SPECS).map(([k, spec]) => [k, spec.units])) as Record<
+    StatisticKind,
+    readonly string[] | null
+  >,
+);
 
 export const STATISTIC_COLUMNS = [
   'organisation',
@@ -116,12 +84,12 @@ export function checkStatisticRow(
     bad('kind', `"${kindText}" is not a statistic kind; expected one of ${STATISTIC_KINDS.join(', ')}`);
 
   const item = text(raw.item);
-  if (kind && ITEM_REQUIRED.has(kind) && !item) bad('item', `a ${kind} row must name its item`);
-  else if (
-    (kind === 'waste_heat_available' || kind === 'waste_heat_recovered') &&
-    !WASTE_ITEMS.includes(item)
-  )
-    bad('item', `"${item}": waste energy is heat, cold or pressure`);
+  const spec = kind ? STATISTIC_SPECS[kind] : undefined;
+  if (spec?.itemRequired && !item) bad('item', `a ${kind} row must name its item`);
+  else if (spec && typeof spec.item !== 'string' && item && !spec.item.includes(item))
+    bad('item', `"${item}" for ${kind}; expected one of ${spec.item.join(', ')}`);
+  else if (spec?.item === 'none' && item)
+    bad('item', `${kind} has one value per organisation and month, no item`);
 
   const valueText = text(raw.value);
   const value = valueText === '' ? NaN : Number(valueText);
@@ -138,7 +106,7 @@ export function checkStatisticRow(
   }
 
   const evidence = text(raw.evidence);
-  if (kind && EVIDENCE_REQUIRED.has(kind) && !evidence)
+  if (spec?.evidence && !evidence)
     bad('evidence', `a ${kind} row needs evidence (a certificate, contract or report reference)`);
   const note = text(raw.note);
 
@@ -146,7 +114,7 @@ export function checkStatisticRow(
   const fValue = text(raw.factor_value);
   const fUnit = text(raw.factor_unit);
   const fSource = text(raw.factor_source);
-  if (kind === 'process_activity') {
+  if (spec?.factor) {
     const fv = Number(fValue);
     if (fValue === '')
       bad('factor_value', 'a process_activity row needs its emission factor (tCO2 per unit)');

@@ -41,6 +41,143 @@ export interface Factor {
   createdAt: string;
 }
 
+/** Sections of the factor library: standard coal, grid, fuel, heat and steam, the grid's clean share. */
+export type FactorGroup = 'tce' | 'grid' | 'fuel' | 'heat' | 'clean';
+export const FACTOR_GROUPS: readonly FactorGroup[] = ['tce', 'grid', 'fuel', 'heat', 'clean'];
+
+/** One family of factor keys: the key pattern, the units a version may have, and what the value means. */
+export interface FactorKeyFamily {
+  /** Human pattern, e.g. 'fuel.<fuel>.ncv'. */
+  pattern: string;
+  /** The section the factor library shows it in. */
+  group: FactorGroup;
+  regex: RegExp;
+  /** Allowed units; every version of one key keeps the unit of its first version. */
+  units: readonly string[];
+  /** Inclusive bounds of a plausible value. */
+  min: number;
+  max: number;
+  meaning: string;
+  meaningZh: string;
+}
+
+const NAME = '[a-z0-9_]+';
+
+/** The catalogue of factor keys (first match wins), for docs and for validating new versions. */
+export const FACTOR_KEYS: readonly FactorKeyFamily[] = Object.freeze([
+  {
+    pattern: 'tce.electricity_calorific',
+    group: 'tce',
+    regex: /^tce\.electricity_calorific$/,
+    units: ['tce/kWh'],
+    min: 0,
+    max: 0.001,
+    meaning: 'electricity to tce at the calorific value (当量值), GB/T 2589-2020',
+    meaningZh: '电力折标系数(当量值)',
+  },
+  {
+    pattern: 'tce.electricity_equivalent',
+    group: 'tce',
+    regex: /^tce\.electricity_equivalent$/,
+    units: ['tce/kWh'],
+    min: 0,
+    max: 0.001,
+    meaning:
+      "electricity to tce at the equivalent value (等价值) = the year's thermal-power supply coal rate",
+    meaningZh: '电力折标系数(等价值,当年火电供电煤耗)',
+  },
+  {
+    pattern: 'tce.<carrier or fuel>',
+    group: 'tce',
+    regex: new RegExp(`^tce\\.${NAME}$`),
+    units: ['tce/t', 'tce/m3', 'tce/GJ'],
+    min: 0,
+    max: 10,
+    meaning: 'standard-coal coefficient per unit of the carrier (GB/T 2589-2020 appendix A)',
+    meaningZh: '折标准煤系数',
+  },
+  {
+    pattern: 'grid.<level>.<region>.<variant>',
+    group: 'grid',
+    regex: new RegExp(`^grid\\.(national|regional|provincial)\\.[A-Za-z0-9_]+\\.${NAME}$`),
+    units: ['tCO2/MWh'],
+    min: 0,
+    max: 2,
+    meaning: 'grid emission factor (MEE/NBS), valid from 1 January of its data year',
+    meaningZh: '电网排放因子',
+  },
+  {
+    pattern: 'fuel.<fuel>.ncv',
+    group: 'fuel',
+    regex: new RegExp(`^fuel\\.${NAME}\\.ncv$`),
+    units: ['GJ/t', 'GJ/m3'],
+    min: 0,
+    max: 200,
+    meaning: 'net calorific value per unit of fuel (gases per m3, not corrected to a reference state)',
+    meaningZh: '低位发热量',
+  },
+  {
+    pattern: 'fuel.<fuel>.carbon_content',
+    group: 'fuel',
+    regex: new RegExp(`^fuel\\.${NAME}\\.carbon_content$`),
+    units: ['tC/GJ'],
+    min: 0,
+    max: 0.1,
+    meaning: 'carbon content per unit of heat',
+    meaningZh: '单位热值含碳量',
+  },
+  {
+    pattern: 'fuel.<fuel>.oxidation',
+    group: 'fuel',
+    regex: new RegExp(`^fuel\\.${NAME}\\.oxidation$`),
+    units: ['1'],
+    min: 0,
+    max: 1,
+    meaning: 'carbon oxidation rate (fraction)',
+    meaningZh: '碳氧化率',
+  },
+  {
+    pattern: 'fuel.<fuel>.density',
+    group: 'fuel',
+    regex: new RegExp(`^fuel\\.${NAME}\\.density$`),
+    units: ['kg/L'],
+    min: 0,
+    max: 2,
+    meaning: 'density of a liquid fuel metered in litres',
+    meaningZh: '密度',
+  },
+  {
+    pattern: 'heat.co2[.<variant>]',
+    group: 'heat',
+    regex: new RegExp(`^heat\\.co2(\\.${NAME})?$`),
+    units: ['tCO2/GJ'],
+    min: 0,
+    max: 1,
+    meaning: 'emission factor of purchased and exported heat and steam',
+    meaningZh: '热力排放因子',
+  },
+  {
+    pattern: 'steam.enthalpy',
+    group: 'heat',
+    regex: /^steam\.enthalpy$/,
+    units: ['kJ/kg'],
+    min: 83.74,
+    max: 4000,
+    meaning: 'steam enthalpy; steam t → GJ by t × (h − 83.74) × 10⁻³',
+    meaningZh: '蒸汽热焓',
+  },
+  {
+    pattern: 'grid_clean_share.<level>.<region>',
+    group: 'clean',
+    regex: new RegExp(`^grid_clean_share\\.(national|regional|provincial)\\.[A-Za-z0-9_]+$`),
+    units: ['1'],
+    min: 0,
+    max: 1,
+    meaning: "the grid's non-fossil share of electricity, counted as clean for unclaimed grid electricity",
+    meaningZh: '电网清洁电力占比',
+  },
+] satisfies FactorKeyFamily[]);
+
 /** A factor as used in a result: enough to find the exact version again and to cite it. */
 export interface FactorRef {
   key: string;
@@ -153,6 +290,58 @@ export const STATISTIC_KINDS = [
   'efficiency_diagnosis', // 1 = an energy-efficiency diagnosis done in this month; item: the report id
 ] as const;
 export type StatisticKind = (typeof STATISTIC_KINDS)[number];
+
+/** How a statistic kind is entered: the form offers it so, and the server checks it so. */
+export interface StatisticKindSpec {
+  /** Accepted units, the stored one first; null: any unit, named when entering (products, processes). */
+  units: readonly string[] | null;
+  /** 'none': one value per organisation and month; 'text': a named item; a list: one of these items. */
+  item: 'none' | 'text' | readonly string[];
+  /** A row without an item is refused. */
+  itemRequired: boolean;
+  /** A row without evidence is refused: what lowers emissions must be backed by a document. */
+  evidence: boolean;
+  /** process_activity: the emission factor per unit of activity, with its source. */
+  factor: boolean;
+}
+
+const kindSpec = (
+  units: readonly string[] | null,
+  item: StatisticKindSpec['item'] = 'none',
+  more: Partial<StatisticKindSpec> = {},
+): StatisticKindSpec => ({
+  units,
+  item,
+  itemRequired: item !== 'none',
+  evidence: false,
+  factor: false,
+  ...more,
+});
+
+/** Every statistic kind's entry rules, in the order of the data-entry form (economy, products, resources, …). */
+export const STATISTIC_SPECS: Readonly<Record<StatisticKind, StatisticKindSpec>> = Object.freeze({
+  industrial_output: kindSpec(['10^4 CNY', '万元']),
+  value_added: kindSpec(['10^4 CNY', '万元']),
+  product_output: kindSpec(null, 'text'),
+  solid_waste_generated: kindSpec(['t']),
+  solid_waste_utilised: kindSpec(['t']),
+  // 余热, 余冷, 余压: the waste-heat indicator weights the three.
+  waste_heat_available: kindSpec(['GJ'], ['heat', 'cold', 'pressure']),
+  waste_heat_recovered: kindSpec(['GJ'], ['heat', 'cold', 'pressure']),
+  // Water entered in m³ is stored as t (1 m³ ≈ 1 t).
+  water_used: kindSpec(['t', 'm3']),
+  water_reused: kindSpec(['t', 'm3']),
+  // The clean-transport indicator reads the electric and hydrogen items.
+  freight: kindSpec(
+    ['t·km', 't*km', 'tkm'],
+    ['electric', 'hydrogen', 'diesel', 'gasoline', 'natural_gas', 'other'],
+  ),
+  process_activity: kindSpec(null, 'text', { factor: true }),
+  recovered_co2: kindSpec(['tCO2'], 'none', { evidence: true }),
+  offset: kindSpec(['tCO2e', 'tCO2'], ['ccer', 'sink', 'ccus', 'other'], { evidence: true }),
+  green_claim: kindSpec(['MWh'], ['certificate', 'trade'], { evidence: true }),
+  efficiency_diagnosis: kindSpec(['count'], 'text'),
+});
 
 /** One version of one statistical value. A correction is a new version; earlier versions stay. */
 export interface StatisticValue {
