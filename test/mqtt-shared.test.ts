@@ -97,11 +97,12 @@ describe('shared subscription on an external broker', () => {
   });
 
   it("stores an unknown gateway's readings as rejected records with the reason", async () => {
-    results.length = 0;
+    // Results of the first test's 120 messages may still be arriving (the workers publish them after the commits it
+    // waited for): wait for the one result that rejects, not for the first result of any kind.
     const payload = { readings: [{ meter: 'E-SUB2', at: '2025-06-01T08:15:00+08:00', value: 1 }] };
     await publisher.publishAsync(readingsTopic(parkId, 'ghost'), JSON.stringify(payload), { qos: 1 });
-    await until(() => results.length === 1);
-    expect(results[0]).toMatchObject({ received: 1, rejected: 1 });
+    await until(() => results.some((r) => (r.rejected ?? 0) > 0));
+    expect(results.filter((r) => (r.rejected ?? 0) > 0)).toMatchObject([{ received: 1, rejected: 1 }]);
     const { rows } = await db.pool.query<{ field: string; reason: string }>(
       `SELECT field, reason FROM rejected_record WHERE park_id = $1`,
       [parkId],
