@@ -61,7 +61,10 @@ const arbitraryLine = fc
     } satisfies EnergyLine,
   }));
 
-/** A transfer between two of the park's organisations, metered on both sides with the same quantity. */
+/**
+ * A transfer between two of the park's organisations; the buyer's meter reads `received` × what the seller's sent
+ * (losses in the park's network, or meters that disagree either way).
+ */
 const arbitraryTransfer = fc
   .record({
     from: fc.constantFrom(...ORG_IDS),
@@ -69,6 +72,7 @@ const arbitraryTransfer = fc
     month: fc.constantFrom(...MONTHS),
     carrier: fc.constantFrom(['electricity', 'MWh'], ['steam', 't'], ['heat', 'GJ'], ['natural_gas', 'm3']),
     quantity: amount,
+    received: fc.constantFrom(1, 1, 0.92, 1.03),
   })
   .filter((t) => t.from !== t.to)
   .map((t) => {
@@ -78,7 +82,7 @@ const arbitraryTransfer = fc
       role,
       unit: t.carrier[1],
       internalTransfer: true,
-      quantity: t.quantity,
+      quantity: role === 'import' ? t.quantity * t.received : t.quantity,
       estimated: 0,
       measuredSlots: 100,
       expectedSlots: 100,

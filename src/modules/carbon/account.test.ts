@@ -628,6 +628,33 @@ describe('internal transfers, allocation, coverage', () => {
     expect(e2.energy[0]!.byRole).toEqual({ import_internal: 100 });
   });
 
+  it('steam lost in the park’s network stays with the seller: it is credited with what its customer metered', () => {
+    // e1 sends 100 t, e2's meter reads 92 t (8 t lost in the pipes). e1 is credited with 92 t: 92 × 3.67926 GJ × 0.11
+    // = 37.2341112 tCO₂ and 92 × 0.1286 = 11.8312 tce; e2 adds the same. Park: the gas alone, 216.2188809 t and 133 tce,
+    // = e1 + e2 (e1: 216.2188809 − 37.2341112 = 178.9847697; 133 − 11.8312 = 121.1688).
+    const energy = {
+      '2025-03': [
+        line('e1', 'natural_gas', 'import', 100_000, 'm3'),
+        line('e1', 'steam', 'export', 100, 't', { internalTransfer: true }),
+        line('e2', 'steam', 'import', 92, 't', { internalTransfer: true }),
+      ],
+    };
+    const req = request(energy, { organisations: orgs.slice(0, 2) });
+    const e1 = computeAccount({ ...req, organisation: 'e1' });
+    const e2 = computeAccount({ ...req, organisation: 'e2' });
+    const park = computeAccount(req);
+    expect(e1.totals.grossTco2).toBeCloseTo(178.9847697, 6);
+    expect(e2.totals.grossTco2).toBeCloseTo(37.2341112, 6);
+    expect(park.totals.grossTco2).toBeCloseTo(216.2188809, 6);
+    expect(e1.totals.energyTce).toBeCloseTo(121.1688, 9);
+    expect(e2.totals.energyTce).toBeCloseTo(11.8312, 9);
+    expect(park.totals.energyTce).toBeCloseTo(133, 9);
+    expect(e1.warnings.map((w) => w.what)).toEqual(['e1: internal steam sold']);
+    expect(e1.warnings[0]!.reason).toContain(
+      'customers metered 92 t of the 100 t sent (8.0 % lost or unmetered)',
+    );
+  });
+
   it('the park operator’s grid electricity is allocated pro rata to electricity consumption', () => {
     // op imports 1,000 MWh (530.6 t) for common services; e1 uses 300 MWh, e2 100 MWh (their own imports):
     // shares 0.75 / 0.25. e1 = 300 × 0.5306 + 0.75 × 530.6 = 159.18 + 397.95 = 557.13; e2 = 53.06 + 132.65 = 185.71;

@@ -150,6 +150,40 @@ function baseUnit(unit: string): string | undefined {
   return info && !info.isRate ? BASE_UNIT[info.dimension] : undefined;
 }
 
+const transfersByMonth = new WeakMap<
+  readonly EnergyLine[],
+  Map<string, { sent: number; received: number }>
+>();
+
+/** Internal transfers of a month, per carrier and base unit: what the sellers sent and their customers received. */
+function internalTransfers(
+  req: Omit<AccountRequest, 'organisation'>,
+  month: string,
+): Map<string, { sent: number; received: number }> {
+  const lines = req.energy[month] ?? [];
+  let out = transfersByMonth.get(lines);
+  if (out) return out;
+  out = new Map();
+  for (const e of lines) {
+    if (!e.internalTransfer || (e.role !== 'export' && e.role !== 'import')) continue;
+    const unit = baseUnit(e.unit);
+    const q = unit === undefined ? undefined : convertAmount(e.quantity, e.unit, unit);
+    if (unit === undefined || q === undefined) continue;
+    const k = `${e.carrier}\u0000${unit}`;
+    const t = out.get(k) ?? { sent: 0, received: 0 };
+    if (e.role === 'export') t.sent += q;
+    else t.received += q;
+    out.set(k, t);
+  }
+  transfersByMonth.set(lines, out);
+  return out;
+}
+
+/** An amount for a message: 8 significant digits, no trailing zeros. */
+function formatAmount(x: number): string {
+  return Number(x.toPrecision(8)).toString();
+}
+
 /** The unit a factor's value is per, e.g. 'm3' for 'GJ/m3'. */
 function perUnit(unit: string): string {
   return unit.slice(unit.indexOf('/') + 1);
@@ -441,10 +475,27 @@ function buildLedger(
       miss(`${e.carrier} ${e.role} in "${e.unit}"`, 'unit is not an amount lib/units knows: left out');
       continue;
     }
-    const estimated = convertAmount(e.estimated, e.unit, unit) ?? 0;
+    let estimated = convertAmount(e.estimated, e.unit, unit) ?? 0;
+    let credited = q;
+    if (e.internalTransfer && e.role === 'export') {
+      // Sales inside the park: the sellers of a carrier are credited with what their customers metered, so that the
+      // organisations add up to the park (whose boundary leaves internal transfers out); the network's loss — or the
+      // meters' disagreement — stays with the sellers.
+      const t = internalTransfers(req, month).get(`${e.carrier}\u0000${unit}`);
+      if (t && t.sent > 0 && Math.abs(t.received - t.sent) > 1e-9 * t.sent) {
+        const r = t.received / t.sent;
+        credited = q * r;
+        estimated *= r;
+        warn(
+          `internal ${e.carrier} sold`,
+          `customers metered ${formatAmount(t.received)} ${unit} of the ${formatAmount(t.sent)} ${unit} sent ` +
+            `(${((1 - r) * 100).toFixed(1)} % lost or unmetered): credited ${formatAmount(credited)} of ${formatAmount(q)} ${unit}`,
+        );
+      }
+    }
     const sign = SUPPLY_ROLES.has(e.role) ? 1 : OUTFLOW_ROLES.has(e.role) ? -1 : 0;
     const role = e.internalTransfer ? `${e.role}_internal` : e.role;
-    groups.push({ line: e, unit, q, estimated, role, sign });
+    groups.push({ line: e, unit, q: credited, estimated, role, sign });
   }
 
   // ---- Energy in tce
