@@ -177,6 +177,10 @@ describe('park admin', () => {
     const api = (await app.getJson<{ profiles: MethodProfile[] }>(context, `api/parks/${app.park}/profiles`))
       .profiles;
     expect(await page.getByTestId('profile-row').count()).toBe(api.length);
+    // The demo park is in Yunnan: its accounts use the Yunnan profile unless asked otherwise, and the list says so.
+    const marked = page.locator('[data-testid="profile-row"]:has([data-testid="profile-default"])');
+    expect(await marked.count()).toBe(1);
+    expect(await marked.getAttribute('data-profile')).toBe('yn-zero-carbon-park@1');
     const national = api.find((p) => p.id === 'cn-zero-carbon-park-2025')!;
     expect(national.electricityTce).toBe('equivalent');
     const ref = `${national.id}@${national.version}`;

@@ -7,7 +7,12 @@ import type { Readable } from 'node:stream';
 import Type, { type Static } from 'typebox';
 import { AppError } from '../../lib/errors.ts';
 import { recordAudit } from '../../modules/access/index.ts';
-import { accountToJson, explainAccount, STATISTIC_COLUMNS } from '../../modules/carbon/index.ts';
+import {
+  accountToJson,
+  defaultProfileId,
+  explainAccount,
+  STATISTIC_COLUMNS,
+} from '../../modules/carbon/index.ts';
 import { ParkParams, readText, type RouteContext } from './context.ts';
 
 const AccountPeriod = Type.String({
@@ -202,7 +207,11 @@ export function carbonRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Params: { park: string } }>(
     '/api/parks/:park/profiles',
     { schema: { tags, summary: 'Method profiles: shipped and the park’s own', params: ParkParams } },
-    async (req) => ({ profiles: await (await ctx.gate(req, 'read')).profiles() }),
+    async (req) => {
+      const data = await ctx.gate(req, 'read');
+      // `default`: the profile an account uses when none is asked for (the park province's).
+      return { profiles: await data.profiles(), default: defaultProfileId(data.park.province) };
+    },
   );
 
   app.post<{ Params: { park: string }; Body: ProfileBody }>(

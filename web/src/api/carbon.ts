@@ -121,7 +121,7 @@ export const listFactors = (park: string, signal?: AbortSignal) =>
   apiGet<{ factors: Factor[] }>(parkPath(park, '/factors'), signal);
 
 export const listProfiles = (park: string, signal?: AbortSignal) =>
-  apiGet<{ profiles: MethodProfile[] }>(parkPath(park, '/profiles'), signal);
+  apiGet<{ profiles: MethodProfile[]; default: string }>(parkPath(park, '/profiles'), signal);
 
 /** A new factor version as a park admin enters it (POST factors); organisation '' or absent: the whole park. */
 export interface NewFactorInput {

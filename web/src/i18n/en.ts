@@ -835,6 +835,7 @@ export const en: Messages = {
   'profiles.col.field': 'Setting',
   'profiles.col.note': 'Basis and notes',
   'profiles.origin.shipped': 'shipped',
+  'profiles.default': 'park default',
   'profiles.origin.park': 'park',
   'profiles.electricity.calorific': 'Calorific value (当量值)',
   'profiles.electricity.equivalent': 'Equivalent value (等价值)',

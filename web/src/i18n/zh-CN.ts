@@ -821,6 +821,7 @@ export const zhCN = {
   'profiles.col.field': '配置项',
   'profiles.col.note': '依据与说明',
   'profiles.origin.shipped': '内置',
+  'profiles.default': '园区默认',
   'profiles.origin.park': '园区',
   'profiles.electricity.calorific': '当量值',
   'profiles.electricity.equivalent': '等价值',

@@ -25,6 +25,7 @@ export function MethodProfiles() {
   if (profiles.state === 'error') return <ErrorMessage error={profiles.error} onRetry={profiles.reload} />;
   if (!profiles.data) return <Loading />;
   const sorted = sortProfiles(profiles.data.profiles);
+  const defaultId = profiles.data.default;
   const selected = sorted.find((p) => profileRef(p) === selectedParam) ?? sorted[0];
 
   return (
@@ -69,6 +70,11 @@ export function MethodProfiles() {
                       <span className={`tag ${p.basedOn ? '' : 'tag-muted'}`}>
                         {p.basedOn ? t('profiles.origin.park') : t('profiles.origin.shipped')}
                       </span>
+                      {p.id === defaultId ? (
+                        <span className="tag" data-testid="profile-default">
+                          {t('profiles.default')}
+                        </span>
+                      ) : null}
                     </td>
                     <td className="mono">v{p.version}</td>
                     <td>{profileName(p, locale)}</td>
