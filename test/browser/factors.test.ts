@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Factor, MethodProfile } from '../../src/modules/carbon/index.ts';
 import { formatStoredValue } from '../../web/src/features/factors/factor-view.ts';
 import { login, newContext, open, screenshot, settle } from './browser.ts';
@@ -46,6 +46,21 @@ async function session(role: 'admin' | 'enterprise') {
 const factorsOf = async (context: BrowserContext) =>
   (await app.getJson<{ factors: Factor[] }>(context, `api/parks/${app.park}/factors`)).factors;
 
+/**
+ * Opens the page through its nav entry and waits until it is the page shown: right after log-in the overview may
+ * still be rendering, and a click then can land before the route changes.
+ */
+async function toFactorsPage(page: Page): Promise<void> {
+  await page.getByTestId('nav-factors').click();
+  await page.waitForFunction(
+    `document.querySelector('[data-testid="page-title"]')?.textContent?.trim() === '因子与方法' ||
+     document.querySelector('[data-testid="page-title"]')?.textContent?.trim() === 'Factors & methods'`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  await settle(page);
+}
+
 describe('park admin', () => {
   let s: Awaited<ReturnType<typeof session>>;
   beforeAll(async () => {
@@ -68,8 +83,7 @@ describe('park admin', () => {
 
   test('the seeded natural-gas NCV and the Yunnan 2023 grid factor, with their sources', async () => {
     const { page, context } = s;
-    await page.getByTestId('nav-factors').click();
-    await settle(page);
+    await toFactorsPage(page);
     expect(await textOf(page, 'page-title')).toBe('因子与方法');
 
     // Natural gas: the table gives GJ per 10^4 Nm3; the library stores GJ per m3.
@@ -231,8 +245,7 @@ describe('enterprise user', () => {
   test('reads the library and the profiles, with no add or copy controls', async () => {
     const { page, context, errors } = await session('enterprise');
     const own = app.server.users.enterprise.organisation;
-    await page.getByTestId('nav-factors').click();
-    await settle(page);
+    await toFactorsPage(page);
     // Under load the library's rows can come a moment after the network is idle: wait for the first.
     await page.getByTestId('lib-factor-row').first().waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('lib-factor-row').count()).toBeGreaterThan(0);
