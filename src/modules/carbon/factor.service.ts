@@ -1,5 +1,6 @@
 /** The factor library of a park: the seeded defaults and the versions its users added, never edited in place. */
 import type pg from 'pg';
+import { inTransaction } from '../../db/copy.ts';
 import { AppError } from '../../lib/errors.ts';
 import { nextVersion, seedFactors } from './factor-library.ts';
 import * as repo from './factor.repo.ts';
@@ -42,9 +43,7 @@ export async function addFactor(
       'BAD_INPUT',
       `organisation: "${organisation}" is not an organisation of park ${parkId}`,
     );
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('factor:' || $1 || '/' || $2))`, [
       parkId,
       input.key,
@@ -74,13 +73,6 @@ export async function addFactor(
         { issues: next.issues.map((i) => ({ field: i.field, reason: i.message })) },
       );
     const { scope: _scope, createdAt: _at, ...row } = next.factor;
-    const stored = await repo.insertFactor(client, parkId, organisation, row);
-    await client.query('COMMIT');
-    return stored;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+    return repo.insertFactor(client, parkId, organisation, row);
+  });
 }

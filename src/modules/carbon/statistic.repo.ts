@@ -91,113 +91,105 @@ const sameFactor = (a: StatisticValue['factor'], b: StatisticRow['factor']): boo
 
 /**
  * Stores checked rows as new versions where they differ from the latest version (a row equal to it is unchanged),
- * with the batch (raw content, rejected rows) — in one transaction on `client`, serialised per park by an advisory
- * lock. Content received before that changes nothing records no second batch.
+ * with the batch (raw content, rejected rows) — on `client`, inside the caller's transaction, serialised per park by
+ * an advisory lock. Content received before that changes nothing records no second batch.
  */
 export async function commitStatistics(
-  client: pg.PoolClient,
+  client: Queryable,
   parkId: string,
   batch: { source: string; raw: string; sha256: string; actor: string },
   rows: readonly StatisticRow[],
   rejected: readonly RejectedStatistic[],
 ): Promise<StatisticBatchResult> {
-  await client.query('BEGIN');
-  try {
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('statistic:' || $1))`, [parkId]);
-    const { rows: latest } = await client.query<ValueRow>(
-      `SELECT DISTINCT ON (organisation_id, month, kind, item) ${COLUMNS}
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext('statistic:' || $1))`, [parkId]);
+  const { rows: latest } = await client.query<ValueRow>(
+    `SELECT DISTINCT ON (organisation_id, month, kind, item) ${COLUMNS}
        FROM statistic_value v
        JOIN unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS k(k_org, k_month, k_kind, k_item)
          ON v.organisation_id = k.k_org AND v.month = (k.k_month || '-01')::date AND v.kind = k.k_kind
             AND v.item = k.k_item
        WHERE v.park_id = $1
        ORDER BY organisation_id, month, kind, item, version DESC`,
-      [
-        parkId,
-        rows.map((r) => r.organisation),
-        rows.map((r) => r.month),
-        rows.map((r) => r.kind),
-        rows.map((r) => r.item),
-      ],
+    [
+      parkId,
+      rows.map((r) => r.organisation),
+      rows.map((r) => r.month),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.item),
+    ],
+  );
+  const byKey = new Map(
+    latest.map((l) => [`${l.organisation}\u0000${l.month}\u0000${l.kind}\u0000${l.item}`, toValue(l)]),
+  );
+  const changed: (StatisticRow & { version: number })[] = [];
+  for (const r of rows) {
+    const prev = byKey.get(`${r.organisation}\u0000${r.month}\u0000${r.kind}\u0000${r.item}`);
+    if (prev && same(prev, r)) continue;
+    changed.push({ ...r, version: (prev?.version ?? 0) + 1 });
+  }
+  const unchanged = rows.length - changed.length;
+  if (changed.length === 0) {
+    const { rows: earlier } = await client.query(
+      'SELECT 1 FROM statistic_batch WHERE park_id = $1 AND sha256 = $2 LIMIT 1',
+      [parkId, batch.sha256],
     );
-    const byKey = new Map(
-      latest.map((l) => [`${l.organisation}\u0000${l.month}\u0000${l.kind}\u0000${l.item}`, toValue(l)]),
-    );
-    const changed: (StatisticRow & { version: number })[] = [];
-    for (const r of rows) {
-      const prev = byKey.get(`${r.organisation}\u0000${r.month}\u0000${r.kind}\u0000${r.item}`);
-      if (prev && same(prev, r)) continue;
-      changed.push({ ...r, version: (prev?.version ?? 0) + 1 });
-    }
-    const unchanged = rows.length - changed.length;
-    if (changed.length === 0) {
-      const { rows: earlier } = await client.query(
-        'SELECT 1 FROM statistic_batch WHERE park_id = $1 AND sha256 = $2 LIMIT 1',
-        [parkId, batch.sha256],
-      );
-      if (earlier.length > 0) {
-        await client.query('COMMIT');
-        return {
-          batchId: null,
-          received: rows.length + rejected.length,
-          inserted: 0,
-          unchanged,
-          rejected: [...rejected],
-        };
-      }
-    }
-    const { rows: b } = await client.query<{ id: number }>(
-      `INSERT INTO statistic_batch (park_id, source, raw, sha256, received, inserted, unchanged, rejected, actor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [
-        parkId,
-        batch.source,
-        batch.raw,
-        batch.sha256,
-        rows.length + rejected.length,
-        changed.length,
+    if (earlier.length > 0) {
+      return {
+        batchId: null,
+        received: rows.length + rejected.length,
+        inserted: 0,
         unchanged,
-        JSON.stringify(rejected),
-        batch.actor,
-      ],
-    );
-    const batchId = b[0]!.id;
-    if (changed.length > 0)
-      await client.query(
-        `INSERT INTO statistic_value (park_id, organisation_id, month, kind, item, version, value, unit, factor,
+        rejected: [...rejected],
+      };
+    }
+  }
+  const { rows: b } = await client.query<{ id: number }>(
+    `INSERT INTO statistic_batch (park_id, source, raw, sha256, received, inserted, unchanged, rejected, actor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [
+      parkId,
+      batch.source,
+      batch.raw,
+      batch.sha256,
+      rows.length + rejected.length,
+      changed.length,
+      unchanged,
+      JSON.stringify(rejected),
+      batch.actor,
+    ],
+  );
+  const batchId = b[0]!.id;
+  if (changed.length > 0)
+    await client.query(
+      `INSERT INTO statistic_value (park_id, organisation_id, month, kind, item, version, value, unit, factor,
                                       evidence, note, batch_id, entered_by)
          SELECT $1, u_org, (u_month || '-01')::date, u_kind, u_item, u_v, u_val, u_unit, u_f, u_e, u_n, $12, $13
          FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::float8[], $8::text[],
                      $9::jsonb[], $10::text[], $11::text[])
               AS u(u_org, u_month, u_kind, u_item, u_v, u_val, u_unit, u_f, u_e, u_n)`,
-        [
-          parkId,
-          changed.map((r) => r.organisation),
-          changed.map((r) => r.month),
-          changed.map((r) => r.kind),
-          changed.map((r) => r.item),
-          changed.map((r) => r.version),
-          changed.map((r) => r.value),
-          changed.map((r) => r.unit),
-          changed.map((r) => (r.factor ? JSON.stringify(r.factor) : null)),
-          changed.map((r) => r.evidence ?? null),
-          changed.map((r) => r.note ?? null),
-          batchId,
-          batch.actor,
-        ],
-      );
-    await client.query('COMMIT');
-    return {
-      batchId,
-      received: rows.length + rejected.length,
-      inserted: changed.length,
-      unchanged,
-      rejected: [...rejected],
-    };
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  }
+      [
+        parkId,
+        changed.map((r) => r.organisation),
+        changed.map((r) => r.month),
+        changed.map((r) => r.kind),
+        changed.map((r) => r.item),
+        changed.map((r) => r.version),
+        changed.map((r) => r.value),
+        changed.map((r) => r.unit),
+        changed.map((r) => (r.factor ? JSON.stringify(r.factor) : null)),
+        changed.map((r) => r.evidence ?? null),
+        changed.map((r) => r.note ?? null),
+        batchId,
+        batch.actor,
+      ],
+    );
+  return {
+    batchId,
+    received: rows.length + rejected.length,
+    inserted: changed.length,
+    unchanged,
+    rejected: [...rejected],
+  };
 }
 
 /** Recent batches of the park, newest first. */

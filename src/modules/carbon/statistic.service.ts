@@ -1,6 +1,7 @@
 /** Statistical inputs: imported from CSV or entered in the form, versioned, with the raw input and refused rows kept. */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { inTransaction } from '../../db/copy.ts';
 import { AppError, formatIssue } from '../../lib/errors.ts';
 import { parkSnapshot } from '../registry/index.ts';
 import * as repo from './statistic.repo.ts';
@@ -28,13 +29,10 @@ async function commit(
   rows: readonly StatisticRow[],
   rejected: readonly RejectedStatistic[],
 ): Promise<repo.StatisticBatchResult> {
-  const client = await pool.connect();
-  try {
-    const sha256 = createHash('sha256').update(raw).digest('hex');
-    return await repo.commitStatistics(client, parkId, { source, raw, sha256, actor }, rows, rejected);
-  } finally {
-    client.release();
-  }
+  const sha256 = createHash('sha256').update(raw).digest('hex');
+  return inTransaction(pool, (client) =>
+    repo.commitStatistics(client, parkId, { source, raw, sha256, actor }, rows, rejected),
+  );
 }
 
 /**
