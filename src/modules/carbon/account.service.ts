@@ -257,8 +257,17 @@ function latestClose(
  */
 export async function accountFor(pool: pg.Pool, parkId: string, query: AccountQuery): Promise<AccountAnswer> {
   const request = await buildAccountRequest(pool, parkId, query);
-  const current = computeAccount(request);
-  const closed = await latestClose(pool, parkId, query.organisation, request.months, request.profile.id);
+  return answerFor(pool, parkId, request, computeAccount(request));
+}
+
+/** The answer for an account computed from `request` (`current`): it, or the closed one with any restatement. */
+export async function answerFor(
+  pool: pg.Pool,
+  parkId: string,
+  request: AccountRequest,
+  current: Account,
+): Promise<AccountAnswer> {
+  const closed = await latestClose(pool, parkId, request.organisation, request.months, request.profile.id);
   if (!closed) return { account: current, close: null, restatement: null };
   const { request: closedRequest, account: closedAccount, ...close } = closed;
   return {

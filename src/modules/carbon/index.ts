@@ -23,6 +23,7 @@ export {
 export {
   accountFor,
   accountMonths,
+  answerFor,
   buildAccountRequest,
   canonicalJson,
   closePeriod,

@@ -49,14 +49,15 @@ export async function latestStatistics(
   fromMonth: string,
   toMonth: string,
   organisation?: string,
+  kind?: StatisticKind,
 ): Promise<StatisticValue[]> {
   const { rows } = await db.query<ValueRow>(
     `SELECT DISTINCT ON (organisation_id, month, kind, item) ${COLUMNS}
      FROM statistic_value
      WHERE park_id = $1 AND month >= ($2 || '-01')::date AND month <= ($3 || '-01')::date
-       AND ($4::text IS NULL OR organisation_id = $4)
+       AND ($4::text IS NULL OR organisation_id = $4) AND ($5::text IS NULL OR kind = $5)
      ORDER BY organisation_id, month, kind, item, version DESC`,
-    [parkId, fromMonth, toMonth, organisation ?? null],
+    [parkId, fromMonth, toMonth, organisation ?? null, kind ?? null],
   );
   return rows.map(toValue);
 }

@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import { AppError } from '../../lib/errors.ts';
-import { accountFor, buildAccountRequest, computeAccounts, listStatistics } from '../carbon/index.ts';
+import { answerFor, buildAccountRequest, computeAccounts, listStatistics } from '../carbon/index.ts';
 import { evaluateSet } from './evaluate.ts';
 import { configureSet, INDICATOR_SETS, type ThresholdOverride } from './sets.ts';
 import type { IndicatorSet, Scorecard } from './types.ts';
@@ -80,25 +80,28 @@ export async function scorecardFor(
     ...(query.profile ? { profile: query.profile } : {}),
     ...(query.nowMs !== undefined ? { nowMs: query.nowMs } : {}),
   });
-  const [park, set, earlier] = await Promise.all([
-    accountFor(pool, parkId, {
-      organisation: null,
-      period,
-      profile: `${request.profile.id}@${request.profile.version}`,
-      ...(query.nowMs !== undefined ? { nowMs: query.nowMs } : {}),
-    }),
-    findSet(pool, parkId, query.set ?? defaultSetId(request.park.province)),
-    listStatistics(pool, parkId, `${query.year - 1}-01`, `${query.year - 1}-12`),
+  // The park's account and every organisation's, from one request and one set of ledgers.
+  const [current, ...organisationAccounts] = computeAccounts(request, [
+    null,
+    ...request.organisations.map((o) => o.id),
   ]);
-  const organisationAccounts = computeAccounts(
-    request,
-    request.organisations.map((o) => o.id),
-  );
+  const [park, set, diagnoses] = await Promise.all([
+    answerFor(pool, parkId, request, current!),
+    findSet(pool, parkId, query.set ?? defaultSetId(request.park.province)),
+    listStatistics(
+      pool,
+      parkId,
+      `${query.year - 1}-01`,
+      `${query.year - 1}-12`,
+      undefined,
+      'efficiency_diagnosis',
+    ),
+  ]);
   const card = evaluateSet(set, {
     parkAccount: park.account,
     organisationAccounts,
     organisations: request.organisations.map((o) => ({ id: o.id, kind: o.kind })),
-    statistics: [...earlier.filter((s) => s.kind === 'efficiency_diagnosis'), ...request.statistics],
+    statistics: [...diagnoses, ...request.statistics],
     factors: request.factors,
     year: query.year,
     statisticsFrom: `${query.year - 1}-01`,
