@@ -5,39 +5,12 @@
 import { fc, test as propTest } from '@fast-check/vitest';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildDispatchLp, solveDispatch, type DispatchPlan } from './dispatch-lp.ts';
+import { expectPlanWithinBounds, scenario, tariff } from './dispatch-test-fixtures.ts';
 import { createLpSolver } from './solver.ts';
-import type { DispatchScenario, Infeasibility, Tariff } from './types.ts';
+import type { DispatchScenario, Infeasibility } from './types.ts';
 
 const solver = createLpSolver();
 afterAll(() => solver.close());
-
-function tariff(over: Partial<Tariff> = {}): Tariff {
-  return {
-    id: 'test',
-    name: 'test tariff',
-    validFrom: '2025-01-01',
-    energyPrice: { flat: 0.5 },
-    touRules: [],
-    demandChargePerKwMonth: 0,
-    exportPrice: null,
-    source: 'test',
-    ...over,
-  };
-}
-
-function scenario(over: Partial<DispatchScenario> & { loadKw: number[] }): DispatchScenario {
-  return {
-    id: 'test',
-    name: 'test',
-    stepMinutes: 60,
-    startMs: Date.parse('2025-06-01T00:00:00+08:00'),
-    pvKw: over.loadKw.map(() => 0),
-    tariff: tariff(),
-    gridFactorTco2PerMwh: 0.5703,
-    objective: 'cost',
-    ...over,
-  };
-}
 
 async function plan(s: DispatchScenario, prices: number[]): Promise<DispatchPlan> {
   const result = await solveDispatch(s, prices, { solver });
@@ -327,53 +300,16 @@ describe('solveDispatch — properties', () => {
         return;
       }
       if (r.status !== 'optimal') return;
-      const h = s.stepMinutes / 60;
       const tol = 1e-6;
       const st = s.storage;
-      for (let t = 0; t < s.loadKw.length; t++) {
-        const shift = Object.values(r.shiftableKw).reduce((a, series) => a + series[t]!, 0);
-        const lhs = r.pvUsedKw[t]! + r.gridImportKw[t]! + r.dischargeKw[t]!;
-        const rhs = s.loadKw[t]! + shift + r.chargeKw[t]! + r.gridExportKw[t]!;
-        expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(tol);
-        expect(r.pvUsedKw[t]!).toBeGreaterThanOrEqual(-tol);
-        expect(r.pvUsedKw[t]!).toBeLessThanOrEqual(s.pvKw[t]! + tol);
-        expect(r.gridImportKw[t]!).toBeGreaterThanOrEqual(-tol);
-        if (s.gridImportLimitKw !== undefined)
-          expect(r.gridImportKw[t]!).toBeLessThanOrEqual(s.gridImportLimitKw + tol);
-        expect(r.gridExportKw[t]!).toBeGreaterThanOrEqual(-tol);
-        if (s.tariff.exportPrice === null) expect(r.gridExportKw[t]!).toBe(0);
-        if (s.gridExportLimitKw !== undefined)
-          expect(r.gridExportKw[t]!).toBeLessThanOrEqual(s.gridExportLimitKw + tol);
-        if (st) {
-          expect(r.chargeKw[t]!).toBeGreaterThanOrEqual(-tol);
-          expect(r.chargeKw[t]!).toBeLessThanOrEqual(st.powerKw + tol);
-          expect(r.dischargeKw[t]!).toBeLessThanOrEqual(st.powerKw + tol);
-          expect(r.socKwh[t]!).toBeGreaterThanOrEqual(st.minSocShare * st.energyKwh - tol);
-          expect(r.socKwh[t]!).toBeLessThanOrEqual(st.maxSocShare * st.energyKwh + tol);
-          const before = t === 0 ? st.initialSocShare * st.energyKwh : r.socKwh[t - 1]!;
-          const eta = Math.sqrt(st.roundTripEfficiency);
-          expect(r.socKwh[t]! - before - (eta * r.chargeKw[t]! - r.dischargeKw[t]! / eta) * h).toBeCloseTo(
-            0,
-            6,
-          );
-          // Charging and discharging at once never pays (docs/methods.md): one of them is zero.
-          expect(Math.min(r.chargeKw[t]!, r.dischargeKw[t]!)).toBeLessThanOrEqual(1e-6);
-        } else {
-          expect(r.chargeKw[t]).toBe(0);
-        }
-      }
+      expectPlanWithinBounds(s, r);
       if (st) {
+        // Charging and discharging at once never pays (docs/methods.md): one of them is zero.
+        for (let t = 0; t < s.loadKw.length; t++)
+          expect(Math.min(r.chargeKw[t]!, r.dischargeKw[t]!)).toBeLessThanOrEqual(1e-6);
         expect(r.socKwh.at(-1)!).toBeGreaterThanOrEqual(
           (st.finalSocShare ?? st.initialSocShare) * st.energyKwh - tol,
         );
-      }
-      for (const load of s.shiftable ?? []) {
-        const series = r.shiftableKw[load.id]!;
-        expect(series.reduce((a, b) => a + b, 0) * h).toBeCloseTo(load.energyKwh, 5);
-        series.forEach((kw, t) => {
-          expect(kw).toBeLessThanOrEqual(load.maxKw + tol);
-          if (t < load.window[0] || t >= load.window[1]) expect(kw).toBe(0);
-        });
       }
     },
   );
