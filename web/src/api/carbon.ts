@@ -3,55 +3,22 @@
  * statistical inputs. Enterprise users see and write their own organisation only (the server enforces it).
  *
  * The shapes come from src/modules/carbon/types.ts, which imports nothing, so the server's and the pages' shapes are
- * one definition. The statistics batch result lives in the module's repository, so it is restated here.
+ * one definition.
  */
 import type {
-  Account,
   AccountAnswer,
   AccountClose,
-  EmissionLine,
-  EmissionSource,
-  EnergyItem,
-  ElectricityTceConvention,
   Factor,
-  FactorRef,
   FactorStatus,
-  GridFactorRule,
   MethodProfile,
-  MissingInput,
-  ProfileChoice,
-  RejectedStatistic,
-  Restatement,
   StatisticBatch,
   StatisticBatchResult,
   StatisticKind,
   StatisticValue,
 } from '../../../src/modules/carbon/types.ts';
-import type { ApiError } from '../../../src/server/api-types.ts';
 import { apiGet, parkPath, query, request } from './client.ts';
 
-export type {
-  Account,
-  AccountAnswer,
-  AccountClose,
-  EmissionLine,
-  EmissionSource,
-  EnergyItem,
-  ElectricityTceConvention,
-  Factor,
-  FactorRef,
-  FactorStatus,
-  GridFactorRule,
-  MethodProfile,
-  MissingInput,
-  ProfileChoice,
-  RejectedStatistic,
-  Restatement,
-  StatisticBatch,
-  StatisticBatchResult,
-  StatisticKind,
-  StatisticValue,
-};
+export type * from '../../../src/modules/carbon/types.ts';
 
 /** Which account: a period of whole months, the park (organisation null) or an organisation, a method profile. */
 export interface AccountScope {
@@ -61,8 +28,6 @@ export interface AccountScope {
   /** Profile id (or 'id@version'); null: the park's default. */
   profile: string | null;
 }
-
-export type InputIssue = NonNullable<ApiError['issues']>[number];
 
 /** A row of the data-entry form, with the CSV's column names (every field as typed). */
 export interface StatisticInputRow {
