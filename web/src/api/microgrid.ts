@@ -14,7 +14,6 @@ import type {
   Technology,
 } from '../../../src/modules/microgrid/types.ts';
 import type {
-  ApiError,
   MicrogridRunLive,
   MicrogridRunProgress,
   MicrogridRunStarted,
@@ -89,8 +88,6 @@ export interface RunWithResult extends RunInfo {
   scenarioId: string;
   result: RunOutcome | null;
 }
-
-export type ScenarioIssue = NonNullable<ApiError['issues']>[number];
 
 export const listScenarios = (park: string, signal?: AbortSignal) =>
   apiGet<{ scenarios: ScenarioSummary[] }>(parkPath(park, '/microgrid/scenarios'), signal);

@@ -3,7 +3,6 @@
  * Park admins edit, save and run; auditors read; enterprise users have no access (the server answers 403 too).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiFailure } from '../../api/client.ts';
 import {
   getRun,
   getScenario,
@@ -13,10 +12,10 @@ import {
   type RunInfo,
   type RunWithResult,
   type ScenarioDetail,
-  type ScenarioIssue,
   type ScenarioSummary,
 } from '../../api/microgrid.ts';
 import { useApi } from '../../api/use-api.ts';
+import { IssueList, saveFailure, selectLine, type SaveFailure } from '../../components/file-editor.tsx';
 import { Card, Empty, ErrorMessage, Loading, PageHeader } from '../../components/ui.tsx';
 import { formatCny, formatCount, formatDate, formatNumber } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -411,11 +410,7 @@ function RunList({ runs }: { runs: RunInfo[] }) {
   );
 }
 
-type SaveOutcome =
-  | { kind: 'none' }
-  | { kind: 'saved' }
-  | { kind: 'issues'; message: string; issues: ScenarioIssue[] }
-  | { kind: 'error'; error: unknown };
+type SaveOutcome = { kind: 'none' } | { kind: 'saved' } | SaveFailure;
 
 function ScenarioEditor({
   detail,
@@ -443,28 +438,13 @@ function ScenarioEditor({
       setOutcome({ kind: 'saved' });
       onSaved();
     } catch (e) {
-      if (e instanceof ApiFailure && e.body?.issues?.length) {
-        setOutcome({ kind: 'issues', message: e.body.message, issues: e.body.issues });
-      } else if (e instanceof ApiFailure && e.status === 400 && e.body) {
-        setOutcome({ kind: 'issues', message: e.body.message, issues: [] });
-      } else setOutcome({ kind: 'error', error: e });
+      setOutcome(saveFailure(e));
     } finally {
       setBusy(false);
     }
   };
 
-  /** Selects a line of the text area, so an error's line is one click away. */
-  const goToLine = (line: number) => {
-    const el = area.current;
-    if (!el) return;
-    const lines = text.split('\n');
-    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
-    const end = start + (lines[line - 1]?.length ?? 0);
-    el.focus();
-    el.setSelectionRange(start, end);
-    const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 18;
-    el.scrollTop = Math.max(0, (line - 5) * lineHeight);
-  };
+  const goToLine = (line: number) => selectLine(area.current, text, line);
 
   return (
     <Card
@@ -498,27 +478,15 @@ function ScenarioEditor({
       }
     >
       {outcome.kind === 'issues' ? (
-        <div className="error-box error-issues" role="alert" data-testid="scenario-errors">
-          <div>
-            <strong>
-              {t('microgrid.errors', { count: formatCount(Math.max(1, outcome.issues.length)) })}
-            </strong>
-            {outcome.issues.length === 0 ? <div>{outcome.message}</div> : null}
-            <ul className="issue-list">
-              {outcome.issues.map((issue, i) => (
-                <li key={i} data-testid="scenario-issue">
-                  {issue.line !== undefined ? (
-                    <button type="button" className="link-btn mono" onClick={() => goToLine(issue.line ?? 1)}>
-                      {t('microgrid.line', { line: issue.line })}
-                    </button>
-                  ) : null}
-                  {issue.field ? <code className="issue-field">{issue.field}</code> : null}
-                  <span>{issue.reason}</span>
-                </li>
-              ))}
-            </ul>
-          </div>
-        </div>
+        <IssueList
+          heading={t('microgrid.errors', { count: formatCount(Math.max(1, outcome.issues.length)) })}
+          message={outcome.message}
+          issues={outcome.issues}
+          lineLabel={(line) => t('microgrid.line', { line })}
+          onLine={goToLine}
+          testId="scenario-errors"
+          itemTestId="scenario-issue"
+        />
       ) : null}
       {outcome.kind === 'error' ? <ErrorMessage error={outcome.error} /> : null}
       {outcome.kind === 'saved' ? (

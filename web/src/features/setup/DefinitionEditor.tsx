@@ -1,20 +1,13 @@
 /** The park definition file: load it, edit it (or pick a file), apply it; show the summary or the errors by line. */
 import { useEffect, useRef, useState } from 'react';
-import type { ApiError } from '../../../../src/server/api-types.ts';
-import { ApiFailure } from '../../api/client.ts';
 import { getDefinition, putDefinition, type ApplyCounts, type ApplySummary } from '../../api/setup.ts';
+import { IssueList, saveFailure, selectLine, type SaveFailure } from '../../components/file-editor.tsx';
 import { Card, ErrorMessage, Loading } from '../../components/ui.tsx';
 import { formatCount } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { usePark } from '../../shell/park-context.tsx';
 
-type Issue = NonNullable<ApiError['issues']>[number];
-
-type Outcome =
-  | { kind: 'none' }
-  | { kind: 'applied'; summary: ApplySummary }
-  | { kind: 'issues'; message: string; issues: Issue[] }
-  | { kind: 'error'; error: unknown };
+type Outcome = { kind: 'none' } | { kind: 'applied'; summary: ApplySummary } | SaveFailure;
 
 export function DefinitionEditor() {
   const { t } = useI18n();
@@ -40,28 +33,13 @@ export function DefinitionEditor() {
     try {
       setOutcome({ kind: 'applied', summary: await putDefinition(park.id, text) });
     } catch (e) {
-      if (e instanceof ApiFailure && e.body?.issues?.length) {
-        setOutcome({ kind: 'issues', message: e.body.message, issues: e.body.issues });
-      } else if (e instanceof ApiFailure && e.status === 400 && e.body) {
-        setOutcome({ kind: 'issues', message: e.body.message, issues: [] });
-      } else setOutcome({ kind: 'error', error: e });
+      setOutcome(saveFailure(e));
     } finally {
       setBusy(false);
     }
   };
 
-  /** Puts the caret on a line of the text area, so an error's line is one click away. */
-  const goToLine = (line: number) => {
-    const el = area.current;
-    if (!el || text === null) return;
-    const lines = text.split('\n');
-    const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
-    const end = start + (lines[line - 1]?.length ?? 0);
-    el.focus();
-    el.setSelectionRange(start, end);
-    const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 18;
-    el.scrollTop = Math.max(0, (line - 5) * lineHeight);
-  };
+  const goToLine = (line: number) => selectLine(area.current, text, line);
 
   const pickFile = (file: File | undefined) => {
     if (!file) return;
@@ -103,28 +81,15 @@ export function DefinitionEditor() {
       <p className="help">{t('definition.help')}</p>
       {loadError ? <ErrorMessage error={loadError} onRetry={load} /> : null}
       {outcome.kind === 'issues' ? (
-        <div className="error-box error-issues" role="alert" data-testid="definition-errors">
-          <div>
-            <strong>
-              {t('definition.errors', { count: formatCount(Math.max(1, outcome.issues.length)) })}
-            </strong>
-            {outcome.issues.length === 0 ? <div>{outcome.message}</div> : null}
-            <ul className="issue-list">
-              {outcome.issues.map((issue, i) => (
-                <li key={i} data-testid="definition-issue">
-                  {issue.line !== undefined ? (
-                    <button type="button" className="link-btn mono" onClick={() => goToLine(issue.line ?? 1)}>
-                      {t('definition.line', { line: issue.line })}
-                    </button>
-                  ) : null}
-                  {issue.field ? <code className="issue-field">{issue.field}</code> : null}
-                  <span>{issue.reason}</span>
-                  {issue.file ? <span className="muted small"> ({issue.file})</span> : null}
-                </li>
-              ))}
-            </ul>
-          </div>
-        </div>
+        <IssueList
+          heading={t('definition.errors', { count: formatCount(Math.max(1, outcome.issues.length)) })}
+          message={outcome.message}
+          issues={outcome.issues}
+          lineLabel={(line) => t('definition.line', { line })}
+          onLine={goToLine}
+          testId="definition-errors"
+          itemTestId="definition-issue"
+        />
       ) : null}
       {outcome.kind === 'error' ? <ErrorMessage error={outcome.error} /> : null}
       {outcome.kind === 'applied' ? <Summary summary={outcome.summary} /> : null}

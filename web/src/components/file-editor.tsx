@@ -1,0 +1,68 @@
+/**
+ * What the pages that edit an input file in a text area share (the park definition, a 源网荷储 scenario): how a
+ * refused save becomes a list of issues by line, the list itself, and putting the caret on an issue's line.
+ */
+import type { ApiError } from '../../../src/server/api-types.ts';
+import { ApiFailure } from '../api/client.ts';
+
+/** One problem the server found, by file, line and field. */
+export type FileIssue = NonNullable<ApiError['issues']>[number];
+
+/** A save the server refused (with its issues, or only a message), or a failure of another kind. */
+export type SaveFailure =
+  { kind: 'issues'; message: string; issues: FileIssue[] } | { kind: 'error'; error: unknown };
+
+/** What a failed save shows: the server's issues for a 400 (possibly none, then its message), else the error. */
+export function saveFailure(e: unknown): SaveFailure {
+  if (e instanceof ApiFailure && e.body?.issues?.length)
+    return { kind: 'issues', message: e.body.message, issues: e.body.issues };
+  if (e instanceof ApiFailure && e.status === 400 && e.body)
+    return { kind: 'issues', message: e.body.message, issues: [] };
+  return { kind: 'error', error: e };
+}
+
+/** Selects a line of the text area and scrolls it into view, so an issue's line is one click away. */
+export function selectLine(el: HTMLTextAreaElement | null, text: string | null, line: number): void {
+  if (!el || text === null) return;
+  const lines = text.split('\n');
+  const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+  const end = start + (lines[line - 1]?.length ?? 0);
+  el.focus();
+  el.setSelectionRange(start, end);
+  const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 18;
+  el.scrollTop = Math.max(0, (line - 5) * lineHeight);
+}
+
+/** The issues of a refused save: a heading, the server's message when it gave no issue, and one item per issue. */
+export function IssueList(props: {
+  heading: string;
+  message: string;
+  issues: readonly FileIssue[];
+  lineLabel: (line: number) => string;
+  onLine: (line: number) => void;
+  testId: string;
+  itemTestId: string;
+}) {
+  return (
+    <div className="error-box error-issues" role="alert" data-testid={props.testId}>
+      <div>
+        <strong>{props.heading}</strong>
+        {props.issues.length === 0 ? <div>{props.message}</div> : null}
+        <ul className="issue-list">
+          {props.issues.map((issue, i) => (
+            <li key={i} data-testid={props.itemTestId}>
+              {issue.line !== undefined ? (
+                <button type="button" className="link-btn mono" onClick={() => props.onLine(issue.line ?? 1)}>
+                  {props.lineLabel(issue.line)}
+                </button>
+              ) : null}
+              {issue.field ? <code className="issue-field">{issue.field}</code> : null}
+              <span>{issue.reason}</span>
+              {issue.file ? <span className="muted small"> ({issue.file})</span> : null}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}
