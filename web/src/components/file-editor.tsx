@@ -1,9 +1,13 @@
 /**
- * What the pages that edit an input file in a text area share (the park definition, a 源网荷储 scenario): how a
- * refused save becomes a list of issues by line, the list itself, and putting the caret on an issue's line.
+ * What the pages that send an input file share: for a file edited in a text area (the park definition, a 源网荷储
+ * scenario), how a refused save becomes a list of issues by line, the list itself, and putting the caret on an
+ * issue's line; for a CSV upload (readings, statistics), the row that chooses the file and starts it.
  */
+import type { ReactNode } from 'react';
 import type { ApiError } from '../../../src/server/api-types.ts';
 import { ApiFailure } from '../api/client.ts';
+import { formatCount } from '../format.ts';
+import { useI18n } from '../i18n/index.tsx';
 
 /** One problem the server found, by file, line and field. */
 export type FileIssue = NonNullable<ApiError['issues']>[number];
@@ -39,10 +43,14 @@ export function IssueList(props: {
   message: string;
   issues: readonly FileIssue[];
   lineLabel: (line: number) => string;
-  onLine: (line: number) => void;
+  /** Where a line's label goes when clicked (the text area's line); without it the label is plain text. */
+  onLine?: (line: number) => void;
+  /** How a field is named (default: as the server names it). */
+  fieldLabel?: (field: string) => string;
   testId: string;
-  itemTestId: string;
+  itemTestId?: string;
 }) {
+  const { onLine } = props;
   return (
     <div className="error-box error-issues" role="alert" data-testid={props.testId}>
       <div>
@@ -51,18 +59,64 @@ export function IssueList(props: {
         <ul className="issue-list">
           {props.issues.map((issue, i) => (
             <li key={i} data-testid={props.itemTestId}>
-              {issue.line !== undefined ? (
-                <button type="button" className="link-btn mono" onClick={() => props.onLine(issue.line ?? 1)}>
+              {issue.line === undefined ? null : onLine ? (
+                <button type="button" className="link-btn mono" onClick={() => onLine(issue.line ?? 1)}>
                   {props.lineLabel(issue.line)}
                 </button>
+              ) : (
+                <span className="mono">{props.lineLabel(issue.line)}</span>
+              )}
+              {issue.field ? (
+                <code className="issue-field">{props.fieldLabel?.(issue.field) || issue.field}</code>
               ) : null}
-              {issue.field ? <code className="issue-field">{issue.field}</code> : null}
               <span>{issue.reason}</span>
               {issue.file ? <span className="muted small"> ({issue.file})</span> : null}
             </li>
           ))}
         </ul>
       </div>
+    </div>
+  );
+}
+
+/**
+ * Choosing a CSV file and starting its upload: the file button, the chosen file's name and size, the start button,
+ * and whatever else the row should hold (`children`).
+ */
+export function CsvFileRow(props: {
+  file: File | null;
+  onFile: (file: File | null) => void;
+  busy: boolean;
+  onStart: () => void;
+  fileTestId: string;
+  startTestId: string;
+  children?: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className="form-row">
+      <label className="btn file-btn">
+        {t('import.choose')}
+        <input
+          type="file"
+          accept=".csv,text/csv"
+          onChange={(e) => props.onFile(e.target.files?.[0] ?? null)}
+          data-testid={props.fileTestId}
+        />
+      </label>
+      <span className="muted">
+        {props.file ? `${props.file.name} · ${formatCount(Math.ceil(props.file.size / 1024))} KB` : ''}
+      </span>
+      <button
+        type="button"
+        className="btn btn-primary"
+        disabled={!props.file || props.busy}
+        onClick={props.onStart}
+        data-testid={props.startTestId}
+      >
+        {t('import.start')}
+      </button>
+      {props.children}
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ImportJob } from '../../../../src/server/api-types.ts';
 import { getImport, listImports, uploadCsv } from '../../api/imports.ts';
 import { useApi } from '../../api/use-api.ts';
+import { CsvFileRow } from '../../components/file-editor.tsx';
 import { Card, Empty, ErrorMessage } from '../../components/ui.tsx';
 import { formatCount, formatDate, formatPercent } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -83,32 +84,17 @@ export function CsvImport() {
     <>
       <Card title={t('setup.tab.import')}>
         <p className="help">{t('import.help')}</p>
-        <div className="form-row">
-          <label className="btn file-btn">
-            {t('import.choose')}
-            <input
-              type="file"
-              accept=".csv,text/csv"
-              onChange={(e) => {
-                setFile(e.target.files?.[0] ?? null);
-                setStage({ kind: 'idle' });
-              }}
-              data-testid="import-file"
-            />
-          </label>
-          <span className="muted">
-            {file ? `${file.name} · ${formatCount(Math.ceil(file.size / 1024))} KB` : ''}
-          </span>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={!file || busy}
-            onClick={() => void start()}
-            data-testid="import-start"
-          >
-            {t('import.start')}
-          </button>
-        </div>
+        <CsvFileRow
+          file={file}
+          onFile={(f) => {
+            setFile(f);
+            setStage({ kind: 'idle' });
+          }}
+          busy={busy}
+          onStart={() => void start()}
+          fileTestId="import-file"
+          startTestId="import-start"
+        />
         {stage.kind !== 'idle' && stage.kind !== 'error' ? (
           <div className="progress-group" data-testid="import-progress">
             <Progress

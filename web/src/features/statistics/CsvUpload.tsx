@@ -5,8 +5,8 @@
 import { useState } from 'react';
 import { uploadStatisticsCsv, type StatisticBatchResult } from '../../api/carbon.ts';
 import { ApiFailure } from '../../api/client.ts';
+import { CsvFileRow, IssueList } from '../../components/file-editor.tsx';
 import { Card, ErrorMessage } from '../../components/ui.tsx';
-import { formatCount } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { usePark } from '../../shell/park-context.tsx';
 import { fieldName } from './EntryForm.tsx';
@@ -61,31 +61,17 @@ export function CsvUpload({ onImported }: { onImported: () => void }) {
       <p className="help">
         {t('statistics.csvHelp')} <code>{CSV_COLUMNS}</code>
       </p>
-      <div className="form-row">
-        <label className="btn file-btn">
-          {t('import.choose')}
-          <input
-            type="file"
-            accept=".csv,text/csv"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-              setStage({ kind: 'idle' });
-            }}
-            data-testid="stat-csv-file"
-          />
-        </label>
-        <span className="muted">
-          {file ? `${file.name} · ${formatCount(Math.ceil(file.size / 1024))} KB` : ''}
-        </span>
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={!file || stage.kind === 'busy'}
-          onClick={() => void start()}
-          data-testid="stat-csv-upload"
-        >
-          {t('import.start')}
-        </button>
+      <CsvFileRow
+        file={file}
+        onFile={(f) => {
+          setFile(f);
+          setStage({ kind: 'idle' });
+        }}
+        busy={stage.kind === 'busy'}
+        onStart={() => void start()}
+        fileTestId="stat-csv-file"
+        startTestId="stat-csv-upload"
+      >
         <a
           className="btn btn-ghost btn-small"
           href={`data:text/csv;charset=utf-8,${encodeURIComponent(`\uFEFF${example}\n`)}`}
@@ -94,31 +80,17 @@ export function CsvUpload({ onImported }: { onImported: () => void }) {
         >
           {t('statistics.template')}
         </a>
-      </div>
+      </CsvFileRow>
       {stage.kind === 'done' ? <BatchResult result={stage.result} testId="stat-csv-result" /> : null}
       {stage.kind === 'issues' ? (
-        <div className="error-box error-issues" role="alert" data-testid="stat-csv-issues">
-          <div>
-            <strong>{t('statistics.csvRefused')}</strong>
-            {stage.error.body?.issues?.length ? (
-              <ul className="issue-list">
-                {stage.error.body.issues.map((issue, i) => (
-                  <li key={i}>
-                    {issue.line !== undefined ? (
-                      <span className="mono">{t('definition.line', { line: issue.line })}</span>
-                    ) : null}
-                    {issue.field ? (
-                      <code className="issue-field">{fieldName(t, issue.field) || issue.field}</code>
-                    ) : null}
-                    <span>{issue.reason}</span>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <div>{stage.error.message}</div>
-            )}
-          </div>
-        </div>
+        <IssueList
+          heading={t('statistics.csvRefused')}
+          message={stage.error.message}
+          issues={stage.error.body?.issues ?? []}
+          lineLabel={(line) => t('definition.line', { line })}
+          fieldLabel={(field) => fieldName(t, field)}
+          testId="stat-csv-issues"
+        />
       ) : null}
       {stage.kind === 'error' ? <ErrorMessage error={stage.error} /> : null}
     </Card>
