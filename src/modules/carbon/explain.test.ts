@@ -47,7 +47,9 @@ describe('explainAccount', () => {
     expect(text).toContain('fuel.natural_gas.ncv@1=0.038931 GJ/m3');
     expect(text).toMatch(/Gross emissions \(tCO2\)\s+720\.29/);
     expect(text).toContain('cn-zero-carbon-park-2025 v1');
-    expect(account.totals.grossTco2).toBeCloseTo(720.2888809, 6); // the account itself is unrounded
+    // Gas 216.2188809 (100,000 m³ × 0.038931 × 0.0153 × 0.99 × 44/12) + grid 1,000 MWh × 0.5306 = 530.6 − export
+    // 50 MWh × 0.5306 = 26.53: 720.2888809 t. The account itself is unrounded.
+    expect(account.totals.grossTco2).toBeCloseTo(720.2888809, 6);
   });
 
   it('aligns Chinese columns by display width', () => {
