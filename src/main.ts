@@ -714,9 +714,8 @@ registerCarbonCommands(program, {
   resolvePark: (db, given) => resolvePark(db, given, config),
   print,
   actor: cliActor,
-  parkOption: () => new Option('--park <id>', 'park id (default: LINGTAN_PARK, or the only park)'),
-  formatOption: () =>
-    new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'),
+  parkOption,
+  formatOption,
 });
 
 program

@@ -15,8 +15,9 @@ export interface CliDeps {
   resolvePark: (db: Database, given: string | undefined) => Promise<string>;
   print: (text: string) => void;
   actor: () => string;
-  parkOption: () => Option;
-  formatOption: () => Option;
+  /** main.ts's --park and --format options (commander shares an Option between commands). */
+  parkOption: Option;
+  formatOption: Option;
 }
 
 interface ScopeOpts {
@@ -35,11 +36,11 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
 
   const scoped = (cmd: Command) =>
     cmd
-      .addOption(deps.parkOption())
+      .addOption(deps.parkOption)
       .requiredOption('--period <period>', 'YYYY, YYYY-Qn, YYYY-MM or YYYY-MM..YYYY-MM')
       .option('--org <id>', 'one organisation (default: the whole park)')
       .option('--profile <id>', 'method profile id or id@version (default: the park province’s)')
-      .addOption(deps.formatOption());
+      .addOption(deps.formatOption);
 
   const account = program.command('account').description('energy and CO₂ accounts: show, close, verify');
 
@@ -205,12 +206,12 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
   program
     .command('indicators')
     .description('the zero-carbon park scorecard: each indicator against the threshold of the park’s band')
-    .addOption(deps.parkOption())
+    .addOption(deps.parkOption)
     .requiredOption('--year <year>', 'assessment year', (v) => Number(v))
     .option('--set <id>', 'indicator set id or id@version (default: the park province’s)')
     .option('--profile <id>', 'method profile of the accounts')
     .option('--target-year <year>', 'target year of sets with yearly targets', (v) => Number(v))
-    .addOption(deps.formatOption())
+    .addOption(deps.formatOption)
     .action(
       async (opts: {
         park?: string;
@@ -258,7 +259,7 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
   program
     .command('threshold <set>')
     .description('fill in a threshold of an indicator set (saved as the set’s next version for the park)')
-    .addOption(deps.parkOption())
+    .addOption(deps.parkOption)
     .requiredOption('--indicator <id>', 'indicator id, e.g. co2-per-energy')
     .option('--band-min <tce>', 'the band the threshold is for: at least this many tce a year', (v) =>
       Number(v),
@@ -309,9 +310,9 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
   const factor = program.command('factor').description('factor library: defaults and your own versions');
   factor
     .command('list')
-    .addOption(deps.parkOption())
+    .addOption(deps.parkOption)
     .option('--key <prefix>', 'keys starting with this, e.g. grid.provincial')
-    .addOption(deps.formatOption())
+    .addOption(deps.formatOption)
     .action(async (opts: { park?: string; key?: string; format: string }) => {
       const c = await carbon();
       await withDb(async (db) => {
@@ -337,7 +338,7 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
   factor
     .command('add <key>')
     .description('a new version in force from a date (the earlier ones stay as they were)')
-    .addOption(deps.parkOption())
+    .addOption(deps.parkOption)
     .option('--org <id>', 'for one organisation (default: the whole park)')
     .requiredOption('--value <x>', 'value', (v) => Number(v))
     .requiredOption('--unit <unit>', 'unit, as the key family has it')
@@ -392,8 +393,8 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
   const profile = program.command('profile').description('method profiles: shipped and your own copies');
   profile
     .command('list')
-    .addOption(deps.parkOption())
-    .addOption(deps.formatOption())
+    .addOption(deps.parkOption)
+    .addOption(deps.formatOption)
     .action(async (opts: { park?: string; format: string }) => {
       const c = await carbon();
       await withDb(async (db) => {
@@ -418,7 +419,7 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
   profile
     .command('copy <from> <id>')
     .description('save a changed copy of a profile (or the next version of your own)')
-    .addOption(deps.parkOption())
+    .addOption(deps.parkOption)
     .requiredOption('--name <name>')
     .option('--changes <file>', 'JSON file with the profile fields to change')
     .action(async (from: string, id: string, opts: { park?: string; name: string; changes?: string }) => {
@@ -445,7 +446,7 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
     .description(
       'import a CSV: organisation,month,kind,item,value,unit,evidence,note,factor_value,factor_unit,factor_source',
     )
-    .addOption(deps.parkOption())
+    .addOption(deps.parkOption)
     .action(async (file: string, opts: { park?: string }) => {
       const c = await carbon();
       await withDb(async (db) => {
@@ -465,10 +466,10 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
     });
   stats
     .command('list')
-    .addOption(deps.parkOption())
+    .addOption(deps.parkOption)
     .requiredOption('--period <period>', 'YYYY, YYYY-Qn, YYYY-MM or YYYY-MM..YYYY-MM')
     .option('--org <id>')
-    .addOption(deps.formatOption())
+    .addOption(deps.formatOption)
     .action(async (opts: { park?: string; period: string; org?: string; format: string }) => {
       const c = await carbon();
       await withDb(async (db) => {
