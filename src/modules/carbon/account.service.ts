@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { AppError } from '../../lib/errors.ts';
 import { nextBucketStart, parseDateOrInstant } from '../../lib/time.ts';
 import { parkSnapshot, type MeterRow, type ParkSnapshot } from '../registry/index.ts';
-import { expectedSlots, monthlyMeterAmounts, monthStamps, type MonthAmounts } from '../telemetry/index.ts';
+import { expectedSlots, meterTotalsOver, monthStamps, type MeterAmounts } from '../telemetry/index.ts';
 import { computeAccount } from './account.ts';
 import * as closes from './close.repo.ts';
 import { listFactors } from './factor.service.ts';
@@ -78,7 +78,7 @@ export const monthCacheStats = { hits: 0, misses: 0 };
 /** Groups one month's boundary-meter amounts into energy lines. Pure. */
 export function groupEnergyLines(
   meters: readonly MeterRow[],
-  amounts: ReadonlyMap<number, MonthAmounts>,
+  amounts: ReadonlyMap<number, MeterAmounts>,
   fromMs: number,
   toMs: number,
   nowMs: number,
@@ -157,22 +157,16 @@ export async function energyByMonth(
     return true;
   });
   if (stale.length > 0) {
-    // One query over the span of the stale months (contiguous in the common case of one late month).
-    const rows = await monthlyMeterAmounts(pool, ids, stale[0]!.fromMs, stale[stale.length - 1]!.toMs);
-    const byMonth = new Map<number, Map<number, MonthAmounts>>();
-    for (const r of rows) {
-      let m = byMonth.get(r.bucketMs);
-      if (!m) byMonth.set(r.bucketMs, (m = new Map<number, MonthAmounts>()));
-      m.set(r.meterId, r);
-    }
-    for (const b of stale) {
-      const lines = groupEnergyLines(
-        boundary,
-        byMonth.get(b.fromMs) ?? new Map<number, MonthAmounts>(),
-        b.fromMs,
-        b.toMs,
-        nowMs,
-      );
+    // One statement for the stale months (one in the common case of late data), each from its rollup_month rows.
+    const rows = await meterTotalsOver(
+      pool,
+      ids,
+      stale.map((b) => ({ resolution: 'month' as const, fromMs: b.fromMs, toMs: b.toMs })),
+    );
+    const byPart = stale.map(() => new Map<number, MeterAmounts>());
+    for (const r of rows) byPart[r.part]!.set(r.meterId, r);
+    for (const [i, b] of stale.entries()) {
+      const lines = groupEnergyLines(boundary, byPart[i]!, b.fromMs, b.toMs, nowMs);
       out[b.month] = lines;
       if (b.toMs <= nowMs) cache.set(keyOf(b.fromMs), { stamp: stamps.get(b.fromMs) ?? '', lines });
     }

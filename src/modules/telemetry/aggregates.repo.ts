@@ -148,31 +148,6 @@ export async function silentMeters(
   return new Map(rows.map((r) => [r.meterId, r.lastMs]));
 }
 
-/** One meter's amounts in one park-local month (a `rollup_month` row). */
-export interface MonthAmounts extends Amounts {
-  meterId: number;
-  /** UTC instant at which the park-local month starts. */
-  bucketMs: number;
-}
-
-/** Per meter and month amounts over months starting in [fromMs, toMs), from `rollup_month`: one query. */
-export async function monthlyMeterAmounts(
-  pool: pg.Pool,
-  meterIds: readonly number[],
-  fromMs: number,
-  toMs: number,
-): Promise<MonthAmounts[]> {
-  if (meterIds.length === 0) return [];
-  const { rows } = await pool.query<MonthAmounts>(
-    `SELECT meter_id AS "meterId", bucket_at AS "bucketMs", measured, estimated, quarantined,
-            measured_slots AS "measuredSlots", estimated_slots AS "estimatedSlots",
-            quarantined_slots AS "quarantinedSlots"
-     FROM rollup_month WHERE meter_id = ANY($1::int[]) AND bucket_at >= $2 AND bucket_at < $3`,
-    [meterIds, isoAt(fromMs), isoAt(toMs)],
-  );
-  return rows;
-}
-
 /**
  * A change stamp per month over months starting in [fromMs, toMs): the count of these meters' `rollup_month` rows
  * and the sum of their row versions (`xmin`, the id of the transaction that last wrote each row; every commit that

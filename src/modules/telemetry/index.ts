@@ -53,11 +53,10 @@ export {
   lastReadingAt,
   latestReadingAt,
   meterAmounts,
-  monthlyMeterAmounts,
   monthStamps,
   silentMeters,
   type GroupBucketRow,
   type GroupMembers,
   type MeterAmounts,
-  type MonthAmounts,
 } from './aggregates.repo.ts';
+export { meterTotalsOver, type TotalsPart } from './queries.repo.ts';
