@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { AppError } from '../../lib/errors.ts';
+import { canonicalJson } from '../../lib/json.ts';
 import { nextBucketStart, parseDateOrInstant } from '../../lib/time.ts';
 import { parkSnapshot, type MeterRow, type ParkSnapshot } from '../registry/index.ts';
 import { expectedSlots, meterTotalsOver, monthStamps, type MeterAmounts } from '../telemetry/index.ts';
@@ -272,17 +273,6 @@ export async function answerFor(
 }
 
 const DIFF_TOLERANCE = 1e-9;
-
-/** JSON with object keys sorted: jsonb does not keep key order, so stored and computed values compare this way. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
-}
 
 /** The restatement between a closed account and the current one, or null when the figures are the same. */
 export function restatementOf(

@@ -3,6 +3,7 @@
  * factors, totals, method, factor sources) in Chinese or English, and JSON with a stable key order. Figures are
  * rounded here, for display only, to the profile's decimals; the account itself is unrounded.
  */
+import { canonicalJson } from '../../lib/json.ts';
 import type { Account, EmissionLine, FactorRef } from './types.ts';
 
 /** Display language of an explanation. */
@@ -309,20 +310,7 @@ export function explainAccount(account: Account, opts: { lang: ExplainLang }): s
 }
 
 /** Recursively sorts object keys, so that the same account always gives the same text. */
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
-
 /** The account as JSON with keys in a stable (sorted) order; JSON.parse gives the account back. */
 export function accountToJson(account: Account): string {
-  return JSON.stringify(sortKeys(account), null, 2) + '\n';
+  return canonicalJson(account, 2) + '\n';
 }

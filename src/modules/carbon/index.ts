@@ -25,7 +25,6 @@ export {
   accountMonths,
   answerFor,
   buildAccountRequest,
-  canonicalJson,
   closePeriod,
   defaultProfileId,
   energyByMonth,
