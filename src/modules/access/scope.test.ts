@@ -9,14 +9,22 @@ const user = (role: 'park_admin' | 'enterprise_user' | 'auditor', org: string | 
   parks: new Map([['p1', { organisation: org }]]),
 });
 
-const ACTIONS: Action[] = ['read', 'ingest', 'import', 'configure', 'manage_access', 'read_audit'];
+const ACTIONS: Action[] = [
+  'read',
+  'ingest',
+  'import',
+  'enter_statistics',
+  'configure',
+  'manage_access',
+  'read_audit',
+];
 
 describe('scopes', () => {
   it('gives each role exactly its actions', () => {
     const table = (p: Principal) => ACTIONS.filter((a) => can(scopeFor(p, 'p1')!, a));
     expect(table(user('park_admin'))).toEqual(ACTIONS);
     expect(table(user('auditor'))).toEqual(['read', 'read_audit']);
-    expect(table(user('enterprise_user', 'org-a'))).toEqual(['read', 'ingest']);
+    expect(table(user('enterprise_user', 'org-a'))).toEqual(['read', 'ingest', 'enter_statistics']);
     expect(table({ kind: 'gateway', parkId: 'p1', gatewayId: 'g', meters: null })).toEqual(['ingest']);
   });
 

@@ -36,11 +36,21 @@ export interface ParkScope {
   meters: ReadonlySet<string> | null;
 }
 
-export type Action = 'read' | 'ingest' | 'import' | 'configure' | 'manage_access' | 'read_audit';
+/** `enter_statistics`: statistical inputs (output, waste, claims …), which people enter and gateways never send. */
+export type Action =
+  'read' | 'ingest' | 'import' | 'enter_statistics' | 'configure' | 'manage_access' | 'read_audit';
 
 const ALLOWED: Record<ParkScope['role'], ReadonlySet<Action>> = {
-  park_admin: new Set(['read', 'ingest', 'import', 'configure', 'manage_access', 'read_audit']),
-  enterprise_user: new Set(['read', 'ingest']),
+  park_admin: new Set([
+    'read',
+    'ingest',
+    'import',
+    'enter_statistics',
+    'configure',
+    'manage_access',
+    'read_audit',
+  ]),
+  enterprise_user: new Set(['read', 'ingest', 'enter_statistics']),
   auditor: new Set(['read', 'read_audit']),
   gateway: new Set(['ingest']),
 };

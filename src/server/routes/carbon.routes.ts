@@ -274,7 +274,7 @@ export function carbonRoutes(app: FastifyInstance, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      const data = await ctx.gate(req, 'ingest');
+      const data = await ctx.gate(req, 'enter_statistics');
       return data.submitStatistics(req.body.rows);
     },
   );
@@ -291,7 +291,7 @@ export function carbonRoutes(app: FastifyInstance, ctx: RouteContext): void {
       },
     },
     async (req) => {
-      const data = await ctx.gate(req, 'ingest');
+      const data = await ctx.gate(req, 'enter_statistics');
       const body = req.body as unknown;
       if (typeof body !== 'object' || body === null || typeof (body as Readable).pipe !== 'function')
         throw new AppError('BAD_INPUT', 'send the CSV as a text/csv body');
