@@ -180,3 +180,23 @@ describe('accounts over the database', () => {
     expect(main('2025-01') + main('2025-02')).toBeCloseTo(300 + 700, 6);
   });
 });
+
+describe('the demo park’s statistics', () => {
+  it('are seeded once: a later start does not put the demo values back over a user’s correction', async () => {
+    const { createDemoPark, DEMO_PARK_ID, ensureDemoCarbon } = await import('../src/modules/demo/index.ts');
+    await applyParkDefinition(db.pool, createDemoPark());
+    const first = await ensureDemoCarbon(db.pool, DEMO_PARK_ID);
+    expect(first!.inserted).toBeGreaterThan(0);
+    expect(first!.rejected).toEqual([]);
+    const key = { organisation: 'ALU', month: '2025-01', kind: 'water_used' as const, item: '' };
+    await importStatisticsCsv(
+      db.pool,
+      DEMO_PARK_ID,
+      'organisation,month,kind,item,value,unit\nALU,2025-01,water_used,,12345,t\n',
+      { file: 'fix.csv', actor: 'energy-manager' },
+    );
+    expect(await ensureDemoCarbon(db.pool, DEMO_PARK_ID)).toBeNull();
+    const versions = await statisticVersions(db.pool, DEMO_PARK_ID, key);
+    expect(versions.at(-1)).toMatchObject({ value: 12345, enteredBy: 'energy-manager' });
+  });
+});

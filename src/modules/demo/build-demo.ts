@@ -138,7 +138,7 @@ export async function buildDemo(pool: pg.Pool, options: BuildDemoOptions = {}): 
       `demo park "${DEMO_PARK_ID}" (${park.park.name}): ${park.organisations.length} organisations, ${park.meters.length} meters, ` +
       `${days} days; ${totals.readings.toLocaleString('en-US')} readings in ${seconds.toFixed(0)} s ` +
       `(${totals.inserted.toLocaleString('en-US')} stored, ${totals.unchanged} duplicates, ${totals.rejected} rejected)\n` +
-      `statistical inputs for the accounts: ${stats.received} values (${stats.inserted} new)\n` +
+      `statistical inputs for the accounts: ${stats ? `${stats.inserted} values` : 'already there'}\n` +
       `deliberate faults the pipeline handled:\n${faults}`,
   };
 }

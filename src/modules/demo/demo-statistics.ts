@@ -6,7 +6,13 @@
  */
 import type pg from 'pg';
 import { parkSnapshot } from '../registry/index.ts';
-import { addFactor, importStatisticsCsv, listFactors, type StatisticBatchResult } from '../carbon/index.ts';
+import {
+  addFactor,
+  importStatisticsCsv,
+  listFactors,
+  listStatistics,
+  type StatisticBatchResult,
+} from '../carbon/index.ts';
 
 /** Annual figures per organisation; months get them with a small deterministic seasonal swing. */
 interface OrgYear {
@@ -279,8 +285,8 @@ const DEMO_FACTORS = [
   },
 ] as const;
 
-/** Imports the demo statistics and enters the demo's measured fuel densities (a second run changes nothing). */
-export async function ensureDemoCarbon(pool: pg.Pool, parkId: string): Promise<StatisticBatchResult> {
+/** Enters the demo's factor versions and, once, its statistics (null when they are there already). */
+export async function ensureDemoCarbon(pool: pg.Pool, parkId: string): Promise<StatisticBatchResult | null> {
   const organisations = new Set((await parkSnapshot(pool, parkId)).organisations.map((o) => o.id));
   const have = new Set(
     (await listFactors(pool, parkId)).filter((f) => f.scope === `park:${parkId}`).map((f) => f.key),
@@ -298,6 +304,8 @@ export async function ensureDemoCarbon(pool: pg.Pool, parkId: string): Promise<S
         note: f.note,
         by: 'demo',
       });
+  // Seeded once: an import at every start would put the demo values back over what a user has entered since.
+  if ((await listStatistics(pool, parkId, '2025-01', '2025-12')).length > 0) return null;
   return importStatisticsCsv(pool, parkId, demoStatisticsCsv(), {
     file: 'demo-statistics-2025.csv',
     actor: 'demo',
