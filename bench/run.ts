@@ -10,6 +10,8 @@
  * - `page`          first page load in Chromium (bench/server-page.ts)
  * - `microgrid`     full-year sizing, representative days against it, 96-step dispatch on HiGHS (bench/microgrid.ts)
  * - `accounting`    a park-year account of the ~1,000-meter demo park, cold, warm and after late data (bench/accounting.ts)
+ * - `green`         hourly matching of 1,000 consumers over a year (bench/green-matching.ts); tracing a 1,000-bus
+ *                   snapshot, a year of hourly 100-bus snapshots and a zone year (bench/green-trace.ts)
  *
  * `--only library` = ingest,summary; `--only server` = server-ingest,api,page. `--quick`: 30 days instead of a year
  * for the summary and the dashboard database. `--targets embedded,system` (ingest, summary, server-ingest; the
@@ -43,11 +45,22 @@ import {
 import { buildDemo, createDemoPark, demoReadingsCsv } from '../src/modules/demo/index.ts';
 import { collect, freePort, log, machineLine, NOW, postmasterPid, rawCopy, schemaDb } from './common.ts';
 import { accountingBench } from './accounting.ts';
+import { greenMatchingBench } from './green-matching.ts';
+import { greenTraceBench } from './green-trace.ts';
 import { microgridBench } from './microgrid.ts';
 import { dashboardBench } from './server-api.ts';
 import { serverIngestBench } from './server-ingest.ts';
 
-const PARTS = ['ingest', 'summary', 'server-ingest', 'api', 'page', 'microgrid', 'accounting'] as const;
+const PARTS = [
+  'ingest',
+  'summary',
+  'server-ingest',
+  'api',
+  'page',
+  'microgrid',
+  'accounting',
+  'green',
+] as const;
 const GROUPS: Record<string, readonly string[]> = {
   library: ['ingest', 'summary'],
   server: ['server-ingest', 'api', 'page'],
@@ -321,6 +334,8 @@ try {
     );
   }
   if (parts.has('microgrid')) await part('microgrid', () => microgridBench());
+  if (parts.has('green'))
+    await part('green', async () => [await greenMatchingBench(), await greenTraceBench()]);
 } finally {
   for (const stop of stops) await stop();
 }

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { registerCarbonCommands } from './cli/carbon-commands.ts';
+import { registerGreenCommands } from './cli/green-commands.ts';
+import { registerTraceCommand } from './cli/trace-command.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { AppError, exitCodeFor, formatIssue } from './lib/errors.ts';
@@ -709,14 +711,17 @@ microgrid
     });
   });
 
-registerCarbonCommands(program, {
+const cliDeps = {
   withDb,
-  resolvePark: (db, given) => resolvePark(db, given, config),
+  resolvePark: (db: Database, given: string | undefined) => resolvePark(db, given, config),
   print,
   actor: cliActor,
   parkOption,
   formatOption,
-});
+};
+registerCarbonCommands(program, cliDeps);
+registerGreenCommands(program, cliDeps);
+registerTraceCommand(program, { print });
 
 program
   .command('serve')

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, createUser, login } from '../src/modules/access/index.ts';
+import { importCertificatesCsv, importGridShareCsv, importTradesCsv } from '../src/modules/green/index.ts';
 import { applyParkDefinition } from '../src/modules/registry/index.ts';
 import { ingestBatch, loadParkMeters } from '../src/modules/telemetry/index.ts';
 import { buildApp, type LingtanApp } from '../src/server/app.ts';
@@ -318,6 +319,107 @@ const PROBES: Record<string, Probe> = {
     allowed: ['admin', 'auditor'],
     request: get(`${P}/microgrid/runs/1`),
   },
+  'GET /api/parks/:park/green/ledger': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/green/ledger`),
+    foreign: { method: 'GET', url: `${P}/green/ledger?organisation=org-b`, status: 404 },
+  },
+  'POST /api/parks/:park/green/ledger/operations': {
+    allowed: ['admin', 'enterprise'],
+    request: () => ({
+      method: 'POST',
+      url: `${P}/green/ledger/operations`,
+      payload: {
+        kind: 'claim',
+        amountMwh: 1,
+        consumer: 'org-a',
+        period: { from: '2025-01', to: '2025-01' },
+        evidence: 'probe',
+      },
+    }),
+    foreign: {
+      method: 'POST',
+      url: `${P}/green/ledger/operations`,
+      payload: {
+        kind: 'claim',
+        amountMwh: 1,
+        consumer: 'org-b',
+        period: { from: '2025-01', to: '2025-01' },
+        evidence: 'probe',
+      },
+      status: 404,
+    },
+  },
+  'POST /api/parks/:park/green/certificates.csv': {
+    allowed: ['admin'],
+    request: (c) => ({
+      method: 'POST',
+      url: `${P}/green/certificates.csv`,
+      contentType: 'text/csv',
+      payload: `series,first_serial,last_serial,project_id,technology,production_month\nC-${c},1,5,P,pv,2025-02\n`,
+    }),
+  },
+  'GET /api/parks/:park/green/trades': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/green/trades`),
+  },
+  'POST /api/parks/:park/green/trades.csv': {
+    allowed: ['admin'],
+    request: (c) => ({
+      method: 'POST',
+      url: `${P}/green/trades.csv`,
+      contentType: 'text/csv',
+      payload: `id,buyer,counterparty,technology,from,to,contracted_mwh,evidence\nT-${c},org-a,某风电场,wind,2025-01,2025-12,10,合同\n`,
+    }),
+  },
+  'POST /api/parks/:park/green/settlements.csv': {
+    allowed: ['admin'],
+    request: () => ({
+      method: 'POST',
+      url: `${P}/green/settlements.csv`,
+      contentType: 'text/csv',
+      payload: 'trade_id,at,mwh\nT-seed,2025-01,3\n',
+    }),
+  },
+  'GET /api/parks/:park/green/grid-shares': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/green/grid-shares`),
+  },
+  'GET /api/parks/:park/green/grid-shares/:id': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/green/grid-shares/grid-seed`),
+  },
+  'POST /api/parks/:park/green/grid-shares.csv': {
+    allowed: ['admin'],
+    request: (c) => ({
+      method: 'POST',
+      url: `${P}/green/grid-shares.csv?id=probe-${c}&source=probe&status=unverified`,
+      contentType: 'text/csv',
+      payload: 'at,green_share\n2025-01,0.4\n',
+    }),
+  },
+  'GET /api/parks/:park/green/matching': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/green/matching?${PERIOD}`),
+  },
+  'POST /api/parks/:park/green/trace': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: () => ({
+      method: 'POST',
+      url: `${P}/green/trace`,
+      payload: {
+        buses: [{ id: 'b1' }, { id: 'b2' }],
+        generators: [{ id: 'g1', bus: 'b1', technology: 'hydro', mw: 10 }],
+        loads: [{ id: 'l1', bus: 'b2', mw: 10 }],
+        lines: [{ id: 'x', from: 'b1', to: 'b2', fromMw: 10, toMw: 10 }],
+      },
+    }),
+  },
+  'GET /api/parks/:park/green/statement': {
+    allowed: ['admin', 'auditor', 'enterprise'],
+    request: get(`${P}/green/statement?${PERIOD}&organisation=org-a`),
+    foreign: { method: 'GET', url: `${P}/green/statement?${PERIOD}&organisation=org-b`, status: 404 },
+  },
 };
 
 let importId = '';
@@ -405,6 +507,29 @@ beforeAll(async () => {
     ],
     { source: 'test', nowMs: NOW },
   );
+  // Green electricity: certificates of the park, of org-a and of org-b; a trade of org-a; a grid green share.
+  await importCertificatesCsv(
+    db.pool,
+    'p1',
+    'series,first_serial,last_serial,project_id,technology,production_month,holder,state,trade_id\n' +
+      'S-PARK,1,100,P,hydro,2025-01,,held,\nS-A,1,100,P,hydro,2025-01,org-a,transferred,T-seed\n' +
+      'S-B,1,10,P,wind,2025-01,org-b,transferred,\n',
+    { file: 'certs.csv', actor: 'test', nowMs: NOW },
+  );
+  await importTradesCsv(
+    db.pool,
+    'p1',
+    'id,buyer,counterparty,technology,from,to,contracted_mwh,evidence\nT-seed,org-a,某水电站,hydro,2025-01,2025-12,100,合同\n',
+    { file: 'trades.csv', actor: 'test' },
+  );
+  await importGridShareCsv(db.pool, 'p1', 'at,green_share\n2025-01,0.5\n', {
+    file: 'g.csv',
+    actor: 'test',
+    id: 'grid-seed',
+    label: 'seed',
+    source: 'test',
+    status: 'unverified',
+  });
   app = await buildApp({ pool: db.pool, now: () => NOW });
   for (const probe of [
     'PUT /api/parks/:park/microgrid/scenarios/:id',

@@ -20,6 +20,7 @@ import { MicrogridRuns } from './microgrid-runs.ts';
 import { ParkMetersCache } from './park-data.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { carbonRoutes } from './routes/carbon.routes.ts';
+import { greenRoutes } from './routes/green.routes.ts';
 import { indicatorRoutes } from './routes/indicator.routes.ts';
 import { microgridRoutes } from './routes/microgrid.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
@@ -246,6 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<LingtanApp> {
   adminRoutes(app, ctx);
   microgridRoutes(app, ctx);
   carbonRoutes(app, ctx);
+  greenRoutes(app, ctx);
   indicatorRoutes(app, ctx);
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;

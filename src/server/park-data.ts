@@ -9,6 +9,7 @@ import { AppError } from '../lib/errors.ts';
 import { formatLocal, SLOT_MS } from '../lib/time.ts';
 import { meterInScope, type ParkScope } from '../modules/access/index.ts';
 import * as carbon from '../modules/carbon/index.ts';
+import * as green from '../modules/green/index.ts';
 import * as indicators from '../modules/indicators/index.ts';
 import { energyFlow, energyTrend, organisationRanking, parkOverview } from '../modules/energy/index.ts';
 import * as microgrid from '../modules/microgrid/index.ts';
@@ -525,6 +526,131 @@ export class ParkData {
   async statisticBatches() {
     const all = await carbon.statisticBatches(this.pool, this.park.id);
     return this.scope.organisation === null ? all : all.filter((b) => b.actor === this.scope.actor);
+  }
+
+  // ---- green electricity ---------------------------------------------------------------------------------------
+
+  /** The certificate ledger: the whole park's, or an enterprise user's own holdings and claims. */
+  async ledger(organisation?: string): Promise<green.LedgerView> {
+    const org = await this.organisation(organisation);
+    return green.ledgerView(this.pool, this.park.id, {
+      ...(org !== undefined ? { organisation: org } : {}),
+      nowMs: this.now(),
+    });
+  }
+
+  /**
+   * A ledger operation. Park admins do everything; an enterprise user may only claim certificates it holds, for
+   * itself (the gate lets it in with `enter_statistics`).
+   */
+  async ledgerOperation(op: green.LedgerOperation, evidence: string): Promise<green.LedgerResult> {
+    const own = this.scope.organisation;
+    if (own !== null) {
+      if (op.kind !== 'claim')
+        throw new AppError('FORBIDDEN', `${this.scope.actor} may only claim certificates`);
+      if (op.target.consumer !== own) throw this.noOrganisation(op.target.consumer || '(park)');
+    }
+    return green.applyLedgerOperation(this.pool, this.park.id, op, {
+      actor: this.scope.actor,
+      evidence,
+      nowMs: this.now(),
+    });
+  }
+
+  async importCertificates(csv: string, file?: string, evidence?: string) {
+    return green.importCertificatesCsv(this.pool, this.park.id, csv, {
+      file: file ?? 'certificates.csv',
+      actor: this.scope.actor,
+      ...(evidence ? { evidence } : {}),
+      nowMs: this.now(),
+    });
+  }
+
+  /** Green-power trades: an enterprise user sees those it bought. */
+  async trades(): Promise<green.TradeSummary[]> {
+    const own = this.scope.organisation;
+    return green.listTrades(this.pool, this.park.id, own === null ? undefined : own);
+  }
+
+  async importTrades(csv: string, kind: 'contracts' | 'settlements', file?: string) {
+    const o = { file: file ?? `${kind}.csv`, actor: this.scope.actor };
+    return kind === 'contracts'
+      ? green.importTradesCsv(this.pool, this.park.id, csv, o)
+      : green.importSettlementsCsv(this.pool, this.park.id, csv, o);
+  }
+
+  /** Grid green share data sets (public data: everyone in the park reads them). */
+  async gridShareSets(): Promise<green.GridShareSetRow[]> {
+    return green.gridShareSets(this.pool, this.park.id);
+  }
+
+  async gridShareValues(id: string, version?: number) {
+    const sets = await green.gridShareSets(this.pool, this.park.id, id);
+    const set = version === undefined ? sets[0] : sets.find((s) => s.version === version);
+    if (!set)
+      throw new AppError('NOT_FOUND', `no grid green share data set "${id}"${version ? ` v${version}` : ''}`);
+    return { set, values: await green.gridShareValues(this.pool, this.park.id, set.id, set.version) };
+  }
+
+  async importGridShare(
+    csv: string,
+    meta: { id: string; label?: string; source: string; status: green.GridShareStatus; file?: string },
+  ) {
+    return green.importGridShareCsv(this.pool, this.park.id, csv, {
+      file: meta.file ?? `${meta.id}.csv`,
+      actor: this.scope.actor,
+      id: meta.id,
+      label: meta.label ?? meta.id,
+      source: meta.source,
+      status: meta.status,
+    });
+  }
+
+  /**
+   * Matching over a period. An enterprise user gets its own organisation's result only: no park aggregate, and of the
+   * shared resources only what was allocated to it (the rest would reveal how the others consume).
+   */
+  async matching(period: string, gridShare?: string): Promise<green.MatchingAnswer> {
+    const own = this.scope.organisation;
+    const answer = await green.matchingFor(this.pool, this.park.id, {
+      period,
+      heatMaps: own === null ? 'all' : [own],
+      ...(gridShare ? { gridShare } : {}),
+      nowMs: this.now(),
+    });
+    if (own === null) return answer;
+    const r = answer.result;
+    const mine = r.consumers.filter((c) => c.id === own);
+    return {
+      ...answer,
+      result: {
+        ...r,
+        consumers: mine,
+        park: { ...mine[0]!, id: own },
+        shared: r.shared.map((s) => ({
+          ...s,
+          allocatedMwh: own in s.allocatedMwh ? { [own]: s.allocatedMwh[own]! } : {},
+          unallocatedMwh: 0,
+        })),
+      },
+      claims: answer.claims.filter((c) => c.consumer === own),
+      completeness: {
+        ...answer.completeness,
+        byOrganisation: { [own]: answer.completeness.byOrganisation[own] ?? null },
+      },
+    };
+  }
+
+  /** The green-electricity consumption statement of an organisation (an enterprise user: its own). */
+  async greenStatement(period: string, organisation: string | undefined, gridShare?: string) {
+    const org = await this.organisation(organisation);
+    if (org === undefined)
+      throw new AppError('BAD_INPUT', 'a statement is for one organisation: give organisation');
+    return green.statementFor(this.pool, this.park.id, org, {
+      period,
+      ...(gridShare ? { gridShare } : {}),
+      nowMs: this.now(),
+    });
   }
 
   // ---- indicators -----------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import type pg from 'pg';
 import { AppError } from '../../lib/errors.ts';
 import { canonicalJson } from '../../lib/json.ts';
 import { nextBucketStart, parseDateOrInstant } from '../../lib/time.ts';
+import { convertAmount } from '../../lib/units.ts';
+import { claimEvidence, claimsOverlapping, monthsOf, type LedgerClaim } from '../green/index.ts';
 import { parkSnapshot, type MeterRow, type ParkSnapshot } from '../registry/index.ts';
 import { expectedSlots, meterTotalsOver, monthStamps, type MeterAmounts } from '../telemetry/index.ts';
 import { computeAccount } from './account.ts';
@@ -21,6 +23,7 @@ import type {
   AccountRequest,
   EnergyLine,
   Restatement,
+  StatisticValue,
 } from './types.ts';
 
 /** Months of an accounting period: `2025`, `2025-Q2`, `2025-03` or `2025-01..2025-06` (both months included). */
@@ -198,12 +201,21 @@ export async function buildAccountRequest(
   const orgs = snapshot.allOrganisations;
   if (query.organisation !== null && !orgs.some((o) => o.id === query.organisation))
     throw new AppError('NOT_FOUND', `no organisation "${query.organisation}" in park ${parkId}`);
-  const [energy, statistics, factors, profile] = await Promise.all([
+  const first = months[0]!;
+  const last = months[months.length - 1]!;
+  const [energy, entered, claims, factors, profile] = await Promise.all([
     energyByMonth(pool, snapshot, months, query.nowMs),
-    latestStatistics(pool, parkId, months[0]!, months[months.length - 1]!),
+    latestStatistics(pool, parkId, first, last),
+    claimsOverlapping(pool, parkId, first, last),
     listFactors(pool, parkId),
     findProfile(pool, parkId, query.profile ?? defaultProfileId(snapshot.park.province)),
   ]);
+  // Green claims come only from the ledger (statistics of that kind entered before it are left out), so that a
+  // certificate counts once.
+  const statistics = [
+    ...entered.filter((s) => s.kind !== 'green_claim'),
+    ...(await claimStatistics(pool, snapshot, claims, new Set(months), query.nowMs)),
+  ];
   return {
     park: {
       id: snapshot.park.id,
@@ -219,6 +231,71 @@ export async function buildAccountRequest(
     factors,
     profile,
   };
+}
+
+/** MWh of grid electricity imported by each organisation in each month (the key claims are spread by). */
+function gridImportMwh(energy: Record<string, EnergyLine[]>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [month, lines] of Object.entries(energy))
+    for (const l of lines) {
+      if (l.carrier !== 'electricity' || l.role !== 'import' || l.internalTransfer) continue;
+      const mwh = convertAmount(l.quantity, l.unit, 'MWh') ?? 0;
+      const key = `${l.organisation}\u0000${month}`;
+      out.set(key, (out.get(key) ?? 0) + mwh);
+    }
+  return out;
+}
+
+/**
+ * Ledger claims as the account's green-claim inputs, per organisation and month. A claim for several months is spread
+ * over them pro rata to the consumer's grid import in each (evenly when there was none); a claim of the park as a
+ * whole (consumer '') is spread over the organisations and months the same way. Only the request's months are kept.
+ */
+async function claimStatistics(
+  pool: pg.Pool,
+  snapshot: ParkSnapshot,
+  claims: readonly LedgerClaim[],
+  wanted: ReadonlySet<string>,
+  nowMs?: number,
+): Promise<StatisticValue[]> {
+  if (claims.length === 0) return [];
+  const all = [...new Set(claims.flatMap((c) => monthsOf(c.period)))].sort();
+  const grid = gridImportMwh(await energyByMonth(pool, snapshot, all, nowMs));
+  const orgs = snapshot.allOrganisations.map((o) => o.id);
+  const out: StatisticValue[] = [];
+  for (const c of claims) {
+    const cells = monthsOf(c.period).flatMap((month) =>
+      (c.consumer ? [c.consumer] : orgs).map((organisation) => ({
+        organisation,
+        month,
+        weight: grid.get(`${organisation}\u0000${month}`) ?? 0,
+      })),
+    );
+    const total = cells.reduce((s, x) => s + x.weight, 0);
+    for (const cell of cells) {
+      if (!wanted.has(cell.month)) continue;
+      const share = total > 0 ? cell.weight / total : 1 / cells.length;
+      for (const [item, mwh] of [
+        ['certificate', c.certificateMwh],
+        ['trade', c.tradeMwh],
+      ] as const) {
+        if (mwh === 0 || share === 0) continue;
+        out.push({
+          organisation: cell.organisation,
+          month: cell.month,
+          kind: 'green_claim',
+          item,
+          value: mwh * share,
+          unit: 'MWh',
+          evidence: claimEvidence(c),
+          version: c.eventId,
+          enteredBy: c.actor,
+          enteredAt: c.at,
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** The profile a park's accounts use unless asked otherwise: its province's, else the national one. */

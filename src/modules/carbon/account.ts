@@ -4,6 +4,7 @@
  * boundary (the organisations' months without their internal transfers) and a period is the sum of its months, so
  * organisation accounts add up to the park account and months add up to the year. Every rule is in docs/methods.md.
  */
+import { GREEN_TECHNOLOGIES } from '../green/index.ts';
 import { convertAmount, findUnit } from '../../lib/units.ts';
 import { factorScopes, resolveFactor, resolveFactorForDataYear, toFactorRef } from './factor-library.ts';
 import type {
@@ -32,8 +33,8 @@ export const CO2_PER_C = 44 / 12;
 /** Enthalpy of feed water at 20 °C (kJ/kg), subtracted from the steam enthalpy (standards.md §4). */
 export const FEED_WATER_ENTHALPY_KJ_PER_KG = 83.74;
 
-/** Renewable generation: metered at 0 tCO₂ and counted as clean energy. */
-export const RENEWABLE_TECHNOLOGIES: readonly string[] = ['pv', 'wind', 'hydro', 'biomass', 'geothermal'];
+/** Renewable generation: metered at 0 tCO₂ and counted as clean energy (the green module's list). */
+export const RENEWABLE_TECHNOLOGIES: readonly string[] = GREEN_TECHNOLOGIES;
 
 /**
  * Generation that converts energy already counted inside the boundary (the fuel of a CHP, gas turbine or genset, or

@@ -14,7 +14,7 @@ describe('statistics CSV', () => {
       'ALU,2025-13,water_used,,5,t,,,,,', // line 5: no month 13
       'ALU,2025-02,water_used,,-5,t,,,,,', // line 6: negative
       'ALU,2025-02,water_used,,5,kg,,,,,', // line 7: wrong unit
-      'ALU,2025-02,green_claim,certificate,100,MWh,,,,,', // line 8: no evidence
+      'ALU,2025-02,offset,ccer,100,tCO2e,,,,,', // line 8: no evidence
       'ALU,2025-02,process_activity,anode,400,t,,,3.6,tCO2/t,', // line 9: factor without source
       'FOOD,2025-01,water_used,,300,m3,,,,,',
       'ALU,2025-01,water_used,,1300,t,,,,,', // line 11: repeats line 2

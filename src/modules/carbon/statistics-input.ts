@@ -85,6 +85,11 @@ export function checkStatisticRow(
 
   const item = text(raw.item);
   const spec = kind ? STATISTIC_SPECS[kind] : undefined;
+  if (spec?.fromLedger)
+    bad(
+      'kind',
+      `${kind} is not entered as a statistic: claims are made in the certificate ledger (lingtan green claim), so that a certificate counts once`,
+    );
   if (spec?.itemRequired && !item) bad('item', `a ${kind} row must name its item`);
   else if (spec && typeof spec.item !== 'string' && item && !spec.item.includes(item))
     bad('item', `"${item}" for ${kind}; expected one of ${spec.item.join(', ')}`);

@@ -286,7 +286,7 @@ export const STATISTIC_KINDS = [
   'process_activity', // item: process; value × factor (tCO₂/unit, with its source) = process CO₂
   'recovered_co2', // tCO₂ captured and used or stored
   'offset', // tCO₂e; item: ccer | sink | ccus | other
-  'green_claim', // MWh of claimed green certificates or green-power trades; item: certificate | trade; evidence required
+  'green_claim', // MWh claimed in the certificate ledger (certificates, or those of green-power trades); not entered here
   'efficiency_diagnosis', // 1 = an energy-efficiency diagnosis done in this month; item: the report id
 ] as const;
 export type StatisticKind = (typeof STATISTIC_KINDS)[number];
@@ -303,6 +303,8 @@ export interface StatisticKindSpec {
   evidence: boolean;
   /** process_activity: the emission factor per unit of activity, with its source. */
   factor: boolean;
+  /** Not entered as a statistic: the certificate ledger (green module) makes these inputs, so they count once. */
+  fromLedger: boolean;
 }
 
 const kindSpec = (
@@ -315,6 +317,7 @@ const kindSpec = (
   itemRequired: item !== 'none',
   evidence: false,
   factor: false,
+  fromLedger: false,
   ...more,
 });
 
@@ -339,7 +342,7 @@ export const STATISTIC_SPECS: Readonly<Record<StatisticKind, StatisticKindSpec>>
   process_activity: kindSpec(null, 'text', { factor: true }),
   recovered_co2: kindSpec(['tCO2'], 'none', { evidence: true }),
   offset: kindSpec(['tCO2e', 'tCO2'], ['ccer', 'sink', 'ccus', 'other'], { evidence: true }),
-  green_claim: kindSpec(['MWh'], ['certificate', 'trade'], { evidence: true }),
+  green_claim: kindSpec(['MWh'], ['certificate', 'trade'], { evidence: true, fromLedger: true }),
   efficiency_diagnosis: kindSpec(['count'], 'text'),
 });
 

@@ -4,6 +4,7 @@
  * account and scorecard are complete and plausible. Illustrative values, sized from the demo's metered energy (e.g.
  * the smelter's 656 GWh at about 13,400 kWh/t gives its aluminium output); none is a real enterprise's data.
  */
+import { ensureDemoGreen } from './demo-green.ts';
 import type pg from 'pg';
 import { parkSnapshot } from '../registry/index.ts';
 import {
@@ -227,18 +228,7 @@ export function demoStatisticsCsv(): string {
     row('LOG', month, 'freight', 'diesel', 3_100_000 * share * 12, 't·km');
     row('LOG', month, 'freight', 'electric', 1_150_000 * share * 12, 't·km');
     row('LOG', month, 'freight', 'hydrogen', 420_000 * share * 12, 't·km');
-    // Green certificates claimed by the smelter and a green-power trade of the data centre (until the ledger of the
-    // green-electricity module records them, claims are entered with their evidence).
-    row(
-      'ALU',
-      month,
-      'green_claim',
-      'certificate',
-      12_000,
-      'MWh',
-      `GEC 2025-${String(month).padStart(2, '0')} 核销凭证 ALU`,
-    );
-    row('DC', month, 'green_claim', 'trade', 2_500, 'MWh', 'YN-GP-2025-017 绿电交易结算单');
+    // Green certificates and trades are claimed in the ledger (demo-green.ts), not entered as statistics.
   }
   row('OPS', 12, 'offset', 'ccer', 12_000, 'tCO2e', 'CCER 注销证明 2025-OPS-01');
   row('OPS', 12, 'offset', 'sink', 3_000, 'tCO2e', '园区林业碳汇监测报告 2025');
@@ -304,6 +294,7 @@ export async function ensureDemoCarbon(pool: pg.Pool, parkId: string): Promise<S
         note: f.note,
         by: 'demo',
       });
+  await ensureDemoGreen(pool, parkId);
   // Seeded once: an import at every start would put the demo values back over what a user has entered since.
   if ((await listStatistics(pool, parkId, '2025-01', '2025-12')).length > 0) return null;
   return importStatisticsCsv(pool, parkId, demoStatisticsCsv(), {

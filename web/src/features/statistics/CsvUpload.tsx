@@ -15,13 +15,13 @@ import { BatchResult } from './BatchResult.tsx';
 export const CSV_COLUMNS =
   'organisation,month,kind,item,value,unit,evidence,note,factor_value,factor_unit,factor_source';
 
-/** A template with one row of each shape: a plain value, an item, a claim with evidence, a process with its factor. */
+/** A template with one row of each shape: a plain value, an item, an offset with evidence, a process with its factor. */
 function template(organisation: string, month: string): string {
   return [
     CSV_COLUMNS,
     `${organisation},${month},industrial_output,,1200,10^4 CNY,,,,,`,
     `${organisation},${month},product_output,产品名称,850,t,,,,,`,
-    `${organisation},${month},green_claim,certificate,300,MWh,绿证编号,,,,`,
+    `${organisation},${month},offset,ccer,300,tCO2e,注销证明编号,,,,`,
     `${organisation},${month},process_activity,工艺名称,100,t,,,0.5,tCO2/t,排放因子来源`,
   ].join('\n');
 }

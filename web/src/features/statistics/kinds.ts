@@ -9,8 +9,10 @@ import type { StatisticKind } from '../../api/carbon.ts';
 export type KindSpec = StatisticKindSpec;
 export const KIND_SPECS: Readonly<Record<StatisticKind, KindSpec>> = STATISTIC_SPECS;
 
-/** The kinds in the order of the form: economy, products, resources, transport, emissions, claims. */
-export const FORM_KINDS = Object.keys(KIND_SPECS) as StatisticKind[];
+/** The kinds in the order of the form: economy, products, resources, transport, emissions (claims: the ledger's). */
+export const FORM_KINDS = (Object.keys(KIND_SPECS) as StatisticKind[]).filter(
+  (k) => !KIND_SPECS[k].fromLedger,
+);
 
 export const kindSpec = (kind: StatisticKind): KindSpec => KIND_SPECS[kind];
 
