@@ -228,6 +228,22 @@ describe('matching from the database', () => {
     expect(m.result.method).toBe('green-matching-1');
   });
 
+  it('divides the park PV by contract when asked, and names the shared resources when asked for another', async () => {
+    const m = await matchingFor(db.pool, 'g1', {
+      period: '2025-01',
+      heatMaps: 'none',
+      nowMs: NOW,
+      allocation: { 'OPS-PV': { rule: 'contract', shares: { B: 1 } } },
+    });
+    const [a, b] = ['A', 'B'].map((id) => m.result.consumers.find((c) => c.id === id)!);
+    // All 6 MWh of PV in hour 1 go to B: A matches nothing; B's hour 1 has 3 direct + 6 PV for a load of 3 → surplus 6.
+    expect(a!.hourly.matchedMwh).toBeCloseTo(0, 9);
+    expect(b!.hourly.surplusMwh).toBeCloseTo(6, 9);
+    await expect(
+      matchingFor(db.pool, 'g1', { period: '2025-01', allocation: { X: { rule: 'pro_rata' } }, nowMs: NOW }),
+    ).rejects.toThrow(/"X" is not a shared resource of this park and period \(OPS-PV\)/);
+  });
+
   it('counts an hourly trade by its settled hours only as far as its certificates are claimed', async () => {
     await importTradesCsv(
       db.pool,

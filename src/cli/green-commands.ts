@@ -389,49 +389,57 @@ export function registerGreenCommands(program: Command, deps: CliDeps): void {
       '--grid-share <id>',
       "grid green share data set (id, id@version, or 'none'; default: the latest hourly)",
     )
+    .option(
+      '--contract <resource=org:share,…>',
+      'divide a shared resource by contract instead of pro rata (repeatable), e.g. OPS-EL-PV=ALU:0.5,DC:0.3',
+      collect,
+    )
     .addOption(deps.formatOption)
-    .action(async (opts: ParkOpts & { period: string; org?: string; gridShare?: string }) => {
-      const g = await green();
-      await withDb(async (db) => {
-        const parkId = await resolvePark(db, opts.park);
-        const a = await g.matchingFor(db.pool, parkId, {
-          period: opts.period,
-          heatMaps: opts.format === 'json' ? (opts.org ? [opts.org] : 'all') : 'none',
-          ...(opts.gridShare ? { gridShare: opts.gridShare } : {}),
+    .action(
+      async (opts: ParkOpts & { period: string; org?: string; gridShare?: string; contract?: string[] }) => {
+        const g = await green();
+        await withDb(async (db) => {
+          const parkId = await resolvePark(db, opts.park);
+          const a = await g.matchingFor(db.pool, parkId, {
+            period: opts.period,
+            heatMaps: opts.format === 'json' ? (opts.org ? [opts.org] : 'all') : 'none',
+            ...(opts.gridShare ? { gridShare: opts.gridShare } : {}),
+            ...(opts.contract ? { allocation: g.parseContracts(opts.contract) } : {}),
+          });
+          const rows = [
+            ...a.result.consumers.filter((c) => !opts.org || c.id === opts.org),
+            ...(opts.org ? [] : [a.result.park]),
+          ];
+          if (opts.org && rows.length === 0) throw new AppError('NOT_FOUND', `no organisation "${opts.org}"`);
+          if (opts.format === 'json')
+            return print(JSON.stringify({ ...a, result: { ...a.result, consumers: rows } }, null, 2));
+          const pct = (v: number | null) => formatPercent(v, 1);
+          print(`${a.park} ${a.period.from}..${a.period.to} — method ${a.result.method}`);
+          print(
+            a.gridShare
+              ? `grid green share: ${a.gridShare.id} v${a.gridShare.version} (${a.gridShare.status}, ${a.gridShare.resolution}): ${a.gridShare.source}`
+              : 'grid green share: none (the grid counts as 0 % green)',
+          );
+          print(
+            renderTable(
+              ['', 'load MWh', 'annual', 'monthly', 'hourly', 'CFE', 'unmatched h', 'surplus MWh'],
+              rows.map((c) => [
+                c.id,
+                mwh(c.loadMwh),
+                pct(c.annual.matchedShare),
+                pct(c.monthly.matchedShare),
+                pct(c.hourly.matchedShare),
+                pct(c.cfeScore),
+                String(c.unmatched.hours),
+                mwh(c.hourly.surplusMwh),
+              ]),
+            ),
+          );
+          print(`data completeness: ${pct(a.completeness.share)}`);
+          for (const w of a.warnings) print(`warning: ${w}`);
         });
-        const rows = [
-          ...a.result.consumers.filter((c) => !opts.org || c.id === opts.org),
-          ...(opts.org ? [] : [a.result.park]),
-        ];
-        if (opts.org && rows.length === 0) throw new AppError('NOT_FOUND', `no organisation "${opts.org}"`);
-        if (opts.format === 'json')
-          return print(JSON.stringify({ ...a, result: { ...a.result, consumers: rows } }, null, 2));
-        const pct = (v: number | null) => formatPercent(v, 1);
-        print(`${a.park} ${a.period.from}..${a.period.to} — method ${a.result.method}`);
-        print(
-          a.gridShare
-            ? `grid green share: ${a.gridShare.id} v${a.gridShare.version} (${a.gridShare.status}, ${a.gridShare.resolution}): ${a.gridShare.source}`
-            : 'grid green share: none (the grid counts as 0 % green)',
-        );
-        print(
-          renderTable(
-            ['', 'load MWh', 'annual', 'monthly', 'hourly', 'CFE', 'unmatched h', 'surplus MWh'],
-            rows.map((c) => [
-              c.id,
-              mwh(c.loadMwh),
-              pct(c.annual.matchedShare),
-              pct(c.monthly.matchedShare),
-              pct(c.hourly.matchedShare),
-              pct(c.cfeScore),
-              String(c.unmatched.hours),
-              mwh(c.hourly.surplusMwh),
-            ]),
-          ),
-        );
-        print(`data completeness: ${pct(a.completeness.share)}`);
-        for (const w of a.warnings) print(`warning: ${w}`);
-      });
-    });
+      },
+    );
 
   cmd
     .command('statement')

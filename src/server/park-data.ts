@@ -610,12 +610,13 @@ export class ParkData {
    * Matching over a period. An enterprise user gets its own organisation's result only: no park aggregate, and of the
    * shared resources only what was allocated to it (the rest would reveal how the others consume).
    */
-  async matching(period: string, gridShare?: string): Promise<green.MatchingAnswer> {
+  async matching(period: string, gridShare?: string, contract?: string): Promise<green.MatchingAnswer> {
     const own = this.scope.organisation;
     const answer = await green.matchingFor(this.pool, this.park.id, {
       period,
       heatMaps: own === null ? 'all' : [own],
       ...(gridShare ? { gridShare } : {}),
+      ...(contract ? { allocation: green.parseContracts(contract.split(';')) } : {}),
       nowMs: this.now(),
     });
     if (own === null) return answer;

@@ -22,7 +22,7 @@ export {
   type GridShareStatus,
 } from './trade.service.ts';
 export { periodSpan } from './ledger.ts';
-export { matchingFor, type MatchingQuery } from './matching.service.ts';
+export { matchingFor, parseContracts, type MatchingQuery } from './matching.service.ts';
 export { GREEN_MATCHING_METHOD, heatMapToJson, matchGreenSupply, matchingResultToJson } from './matching.ts';
 export { statementFor } from './statement.service.ts';
 export * from './trace.ts';

@@ -15,6 +15,7 @@ import { monthsOf, periodSpan } from './ledger.ts';
 import { claimsOverlapping, localMonth } from './ledger.service.ts';
 import { matchGreenSupply, matchingResultToJson } from './matching.ts';
 import type {
+  AllocationRule,
   GridGreenShare,
   HourlyGreenSource,
   MatchingConsumer,
@@ -37,6 +38,11 @@ export interface MatchingQuery {
   period: string;
   /** Data set id (latest version), `id@version`, or 'none'; default: the park's latest hourly set, else monthly. */
   gridShare?: string;
+  /**
+   * How shared resources are divided, by resource id (a shared meter's code, `<org>:storage`, `park-claims`); the
+   * default is pro rata to each hour's (each month's, for certificates) consumption.
+   */
+  allocation?: Readonly<Record<string, AllocationRule>>;
   /** Organisations that get a heat map ('all' by default: the pages show them). */
   heatMaps?: 'all' | 'none' | readonly string[];
   nowMs?: number;
@@ -47,6 +53,29 @@ interface Slot {
   kind: 'load' | 'source' | 'charge' | 'discharge';
   meter?: MeterRow;
   shared: boolean;
+}
+
+/** `OPS-EL-PV=ALU:0.5,DC:0.3` (one per resource) → contract allocation rules by resource id. */
+export function parseContracts(
+  texts: readonly string[],
+): Record<string, { rule: 'contract'; shares: Record<string, number> }> {
+  const out: Record<string, { rule: 'contract'; shares: Record<string, number> }> = {};
+  for (const text of texts) {
+    const [resource = '', list = ''] = text.split('=', 2);
+    const shares: Record<string, number> = {};
+    for (const part of list.split(',')) {
+      const [org = '', share = ''] = part.split(':');
+      const n = Number(share);
+      if (!resource.trim() || !org.trim() || !Number.isFinite(n) || n < 0 || n > 1)
+        throw new AppError(
+          'BAD_INPUT',
+          `contract "${text}": expected RESOURCE=ORG:SHARE,… with shares in 0..1`,
+        );
+      shares[org.trim()] = n;
+    }
+    out[resource.trim()] = { rule: 'contract', shares };
+  }
+  return out;
 }
 
 /** Matches a park's organisations and the park over a period. */
@@ -267,12 +296,32 @@ export async function matchingFor(
   const grid = await gridShareFor(pool, parkId, query.gridShare, startMs, hours, months, tz);
   if (grid.warning) warnings.push(grid.warning);
 
+  // Contract shares asked for replace pro rata, resource by resource.
+  const rules = query.allocation ?? {};
+  const resourceIds = [
+    ...sharedSources.map((x) => x.id),
+    ...sharedStorages.map((x) => x.id),
+    ...certificates.map((x) => x.id),
+  ];
+  for (const id of Object.keys(rules))
+    if (!resourceIds.includes(id))
+      throw new AppError(
+        'BAD_INPUT',
+        `allocation: "${id}" is not a shared resource of this park and period (${resourceIds.join(', ') || 'none'})`,
+      );
+  const ruled = <T extends { id: string; allocation: AllocationRule }>(x: T): T =>
+    rules[x.id] ? { ...x, allocation: rules[x.id]! } : x;
+
   const input: MatchingInput = {
     startMs,
     hours,
     timeZone: tz,
     consumers,
-    shared: { sources: sharedSources, storages: sharedStorages, certificates },
+    shared: {
+      sources: sharedSources.map(ruled),
+      storages: sharedStorages.map(ruled),
+      certificates: certificates.map(ruled),
+    },
     instruments,
     ...(grid.share ? { gridGreenShare: grid.share } : {}),
     options: { heatMaps: query.heatMaps ?? 'all', parkHeatMap: true },

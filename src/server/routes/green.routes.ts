@@ -112,6 +112,14 @@ const MatchingQuery = Type.Object({
   gridShare: Type.Optional(
     Type.String({ minLength: 1, maxLength: 80, description: "data set id, 'id@version', or 'none'" }),
   ),
+  contract: Type.Optional(
+    Type.String({
+      minLength: 3,
+      maxLength: 2000,
+      description:
+        "shared resources divided by contract, ';'-separated: 'OPS-EL-PV=ALU:0.5,DC:0.3;OPS:storage=DC:1'",
+    }),
+  ),
 });
 type MatchingQuery = Static<typeof MatchingQuery>;
 
@@ -272,7 +280,8 @@ export function greenRoutes(app: FastifyInstance, ctx: RouteContext): void {
         querystring: MatchingQuery,
       },
     },
-    async (req) => (await ctx.gate(req, 'read')).matching(req.query.period, req.query.gridShare),
+    async (req) =>
+      (await ctx.gate(req, 'read')).matching(req.query.period, req.query.gridShare, req.query.contract),
   );
 
   app.get<{ Params: { park: string }; Querystring: MatchingQuery & { organisation?: string } }>(
