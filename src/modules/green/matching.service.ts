@@ -103,7 +103,8 @@ export async function matchingFor(
   const signs: number[] = [];
   const groups: number[] = [];
   const loadGroup = new Map<string, number>();
-  const expectedByOrg = new Map<string, number>();
+  // Slots each group's meters should have sent (a meter in two groups counts in both, as its known slots do).
+  const expectedByGroup = new Map<number, number>();
   const add = (meter: MeterRow, group: number, sign: number) => {
     const perMwh = convertAmount(1, meter.quantityUnit, 'MWh');
     if (perMwh === undefined) {
@@ -113,9 +114,9 @@ export async function matchingFor(
     meterIds.push(meter.id);
     signs.push(sign * perMwh);
     groups.push(group);
-    expectedByOrg.set(
-      meter.spec.organisation,
-      (expectedByOrg.get(meter.spec.organisation) ?? 0) + expectedSlots(meter, startMs, endMs, nowMs),
+    expectedByGroup.set(
+      group,
+      (expectedByGroup.get(group) ?? 0) + expectedSlots(meter, startMs, endMs, nowMs),
     );
   };
   const slotOf = (s: Slot) => (slots.push(s), slots.length - 1);
@@ -332,15 +333,17 @@ export async function matchingFor(
   let expected = 0;
   const byOrganisation: Record<string, number | null> = {};
   for (const o of orgs) {
-    const k = slots.reduce(
-      (s, x, i) => s + (x.consumer === o.id && x.kind === 'load' ? knownByGroup[i]! : 0),
-      0,
-    );
-    const e = expectedByOrg.get(o.id) ?? 0;
+    let k = 0;
+    let e = 0;
+    slots.forEach((x, i) => {
+      if (x.consumer !== o.id) return;
+      k += knownByGroup[i]!;
+      e += expectedByGroup.get(i) ?? 0;
+    });
     byOrganisation[o.id] = e > 0 ? Math.min(1, k / e) : null;
+    known += k;
+    expected += e;
   }
-  for (let i = 0; i < slots.length; i++) known += knownByGroup[i]!;
-  for (const e of expectedByOrg.values()) expected += e;
   return {
     park: parkId,
     period: span,

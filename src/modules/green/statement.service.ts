@@ -60,7 +60,13 @@ export async function statementFor(
         id: l.id,
         technology: l.technology,
         mwh: l.energyMwh,
-        evidence: [`contract ${l.id}${t ? ` (${t.counterparty}; ${t.evidence})` : ''}`, 'hourly settlement'],
+        evidence: [
+          `contract ${l.id}${t ? ` (${t.counterparty}; ${t.evidence})` : ''}, hourly settlement`,
+          // The certificates that travelled with the trade and were claimed: what lets its hours count.
+          ...claims
+            .filter((x) => x.consumer === organisation && x.tradeIds.includes(l.id))
+            .map((x) => `claim #${x.eventId} ${x.period.from}..${x.period.to}: ${spansText(x.spans)}`),
+        ],
       };
     }
     if (l.kind === 'storage_discharge')
