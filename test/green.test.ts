@@ -146,6 +146,27 @@ describe('the certificate ledger over the database', () => {
     ]);
   });
 
+  it('refuses to claim certificates of the park’s own metered plant (counted green from its meter already)', async () => {
+    await importCertificatesCsv(
+      db.pool,
+      'g1',
+      'series,first_serial,last_serial,project_id,technology,production_month\nGEC-OPS-PV-202501,1,5,OPS-PV,pv,2025-01\n',
+      { file: 'own.csv', actor: 'test', nowMs: NOW },
+    );
+    await expect(
+      applyLedgerOperation(
+        db.pool,
+        'g1',
+        {
+          kind: 'claim',
+          spans: [{ series: 'GEC-OPS-PV-202501', firstSerial: 1, lastSerial: 1 }],
+          target: { consumer: '', period: { from: '2025-01', to: '2025-01' } },
+        },
+        who(),
+      ),
+    ).rejects.toThrow(/project OPS-PV is the park's own meter/);
+  });
+
   it('refuses a claim without evidence and a green claim entered as a statistic', async () => {
     await expect(
       applyLedgerOperation(

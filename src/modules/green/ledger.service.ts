@@ -49,11 +49,30 @@ async function commitOperation(
   timeZone: string,
   op: LedgerOperation,
   who: LedgerActor,
+  ownPlants: ReadonlySet<string>,
 ): Promise<LedgerResult> {
   await repo.lockLedger(client, parkId);
   const ledger = new Ledger(await repo.loadRanges(client, parkId));
   const month = localMonth(who.nowMs ?? Date.now(), timeZone);
   const body = ledger.resolve(op, { eventId: 0, month });
+  if (body.kind === 'claim') {
+    // Certificates of the park's own metered plant: its electricity already counts as green from the meter.
+    const own = ledger
+      .ranges()
+      .find(
+        (r) =>
+          ownPlants.has(r.projectId) &&
+          body.spans.some(
+            (sp) =>
+              sp.series === r.series && r.firstSerial <= sp.lastSerial && r.lastSerial >= sp.firstSerial,
+          ),
+      );
+    if (own)
+      throw new AppError(
+        'CONFLICT',
+        `${own.series}: project ${own.projectId} is the park's own meter, whose electricity already counts as green; claiming its certificates would count it twice`,
+      );
+  }
   const { id, at } = await repo.insertEvent(client, parkId, body, who.evidence, who.actor);
   ledger.apply(body, id);
   const series = touchedSeries(body);
@@ -99,7 +118,23 @@ export async function applyLedgerOperation(
       ? { ...op, month: localMonth(who.nowMs ?? Date.now(), snapshot.park.timezone) }
       : op;
   return inTransaction(pool, (client) =>
-    commitOperation(client, parkId, snapshot.park.timezone, resolved, { ...who, evidence }),
+    commitOperation(
+      client,
+      parkId,
+      snapshot.park.timezone,
+      resolved,
+      { ...who, evidence },
+      ownPlants(snapshot),
+    ),
+  );
+}
+
+/** Codes of the park's green generation and direct-supply meters: certificates whose project is one of them are not claimable. */
+function ownPlants(snapshot: Awaited<ReturnType<typeof parkSnapshot>>): Set<string> {
+  return new Set(
+    snapshot.meters
+      .filter((m) => m.spec.role === 'generation' || m.spec.role === 'direct_green_supply')
+      .map((m) => m.code),
   );
 }
 
