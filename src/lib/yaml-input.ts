@@ -129,30 +129,39 @@ function pointerPath(pointer: string, data: unknown): Segment[] {
   return path;
 }
 
-/** Turns ajv's errors into one plain reason each, collapsing a union of constants (anyOf of const) or an enum into one "must be one of". */
-function schemaIssues(
+/**
+ * Turns ajv's errors into one plain reason per path and reason, collapsing a union of constants (anyOf of const) or
+ * an enum into one "must be one of". `patternNames` names the patterns a person would not read (dates, ids).
+ */
+export function schemaIssues(
   errors: readonly ErrorObject[],
   data: unknown,
-  patternNames: Record<string, string>,
+  patternNames: Record<string, string> = {},
 ): PathIssue[] {
   const unionPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
   const issues: PathIssue[] = [];
+  const seen = new Set<string>();
+  const push = (issue: PathIssue) => {
+    const key = `${fieldName(issue.path)}|${issue.reason}`;
+    if (!seen.has(key)) issues.push(issue);
+    seen.add(key);
+  };
   for (const error of errors) {
     if (unionPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
     const path = pointerPath(error.instancePath, data);
     const params = error.params as Record<string, unknown>;
     switch (error.keyword) {
       case 'required':
-        issues.push({ path: [...path, String(params.missingProperty)], reason: 'is required' });
+        push({ path: [...path, String(params.missingProperty)], reason: 'is required' });
         continue;
       case 'additionalProperties':
-        issues.push({
+        push({
           path: [...path, String(params.additionalProperty)],
           reason: `unknown field "${String(params.additionalProperty)}"`,
         });
         continue;
     }
-    issues.push({ path, reason: schemaReason(error, params, patternNames) });
+    push({ path, reason: schemaReason(error, params, patternNames) });
   }
   return issues;
 }
@@ -182,6 +191,10 @@ function schemaReason(
         : `must have at least ${String(params.limit)} characters`;
     case 'maxLength':
       return `must have at most ${String(params.limit)} characters`;
+    case 'minimum':
+      return `must be ≥ ${String(params.limit)}`;
+    case 'minItems':
+      return `must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`;
     case 'pattern':
       return patternNames[String(params.pattern)] ?? `must match ${String(params.pattern)}`;
     default:

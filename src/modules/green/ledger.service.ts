@@ -43,6 +43,28 @@ function touchedSeries(body: LedgerEventBody): string[] {
   return [...new Set(all)];
 }
 
+/** Appends an event, applies it to the ledger, and rewrites the stored ranges of the series it touched. */
+async function recordEvent(
+  client: pg.PoolClient,
+  parkId: string,
+  ledger: Ledger,
+  body: LedgerEventBody,
+  evidence: string,
+  actor: string,
+): Promise<{ id: number; at: string }> {
+  const event = await repo.insertEvent(client, parkId, body, evidence, actor);
+  ledger.apply(body, event.id);
+  const series = touchedSeries(body);
+  const set = new Set(series);
+  await repo.replaceSeries(
+    client,
+    parkId,
+    series,
+    ledger.ranges().filter((r) => set.has(r.series)),
+  );
+  return event;
+}
+
 async function commitOperation(
   client: pg.PoolClient,
   parkId: string,
@@ -73,16 +95,7 @@ async function commitOperation(
         `${own.series}: project ${own.projectId} is the park's own meter, whose electricity already counts as green; claiming its certificates would count it twice`,
       );
   }
-  const { id, at } = await repo.insertEvent(client, parkId, body, who.evidence, who.actor);
-  ledger.apply(body, id);
-  const series = touchedSeries(body);
-  const set = new Set(series);
-  await repo.replaceSeries(
-    client,
-    parkId,
-    series,
-    ledger.ranges().filter((r) => set.has(r.series)),
-  );
+  const { id, at } = await recordEvent(client, parkId, ledger, body, who.evidence, who.actor);
   return { event: { id, body, actor: who.actor, at, evidence: who.evidence }, totals: ledger.totals() };
 }
 
@@ -196,17 +209,7 @@ export async function importCertificatesCsv(
     if (fresh.length > 0) {
       const body: LedgerEventBody = { kind: 'import', ranges: fresh };
       const evidence = options.evidence?.trim() || `${options.file} (sha256 ${sha256.slice(0, 12)})`;
-      const e = await repo.insertEvent(client, parkId, body, evidence, options.actor);
-      eventId = e.id;
-      ledger.apply(body, e.id);
-      const series = touchedSeries(body);
-      const set = new Set(series);
-      await repo.replaceSeries(
-        client,
-        parkId,
-        series,
-        ledger.ranges().filter((x) => set.has(x.series)),
-      );
+      eventId = (await recordEvent(client, parkId, ledger, body, evidence, options.actor)).id;
     }
     rejected.sort((a, b) => a.line - b.line);
     const importId = await repo.insertImport(client, parkId, {

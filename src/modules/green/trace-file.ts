@@ -4,11 +4,11 @@
  * problem names the file, the JSON path (`lines[3].toMw`) and the reason. Also writes a traced series as the hourly
  * grid green share CSV that the matching reads. Pure: text in, values out.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import Type, { type Static } from 'typebox';
 import { AppError, type InputIssue } from '../../lib/errors.ts';
 import { renderCsv } from '../../lib/format.ts';
-import { fieldName, type PathIssue, type Segment } from '../../lib/yaml-input.ts';
+import { fieldName, schemaIssues, type PathIssue } from '../../lib/yaml-input.ts';
 import { checkSnapshot, GRID_TECHNOLOGIES, type GridSnapshot, type SeriesPoint } from './trace.ts';
 import { checkZoneHour, type ZoneYearInput } from './trace-zones.ts';
 
@@ -18,8 +18,9 @@ const Id = Type.String({
   description: 'an id, 1–64 characters',
 });
 const Mw = Type.Number({ minimum: 0 });
+const INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$';
 const Instant = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$',
+  pattern: INSTANT_PATTERN,
   description: 'ISO 8601 instant with offset, e.g. 2025-07-01T12:00:00+08:00',
 });
 const Technology = Type.Enum(GRID_TECHNOLOGIES);
@@ -163,7 +164,12 @@ export function parseTraceFile(text: string, file: string, options: TraceFileOpt
       },
     ]);
   const validate = validatorFor(kind);
-  if (!validate(data)) return fail(schemaIssues(validate.errors ?? [], data));
+  if (!validate(data))
+    return fail(
+      schemaIssues(validate.errors ?? [], data, {
+        [INSTANT_PATTERN]: 'must be an ISO 8601 instant with offset, e.g. 2025-07-01T12:00:00+08:00',
+      }),
+    );
   switch (kind) {
     case 'snapshot': {
       const snapshot = data as GridSnapshot;
@@ -251,75 +257,6 @@ function jsonErrorPosition(text: string, error: unknown): { line?: number; colum
   const before = text.slice(0, Number(position[1]));
   const line = before.split('\n').length;
   return { line, column: before.length - before.lastIndexOf('\n'), reason: message };
-}
-
-/** Turns ajv's errors into one reason per path. */
-function schemaIssues(errors: readonly ErrorObject[], data: unknown): PathIssue[] {
-  const issues: PathIssue[] = [];
-  const seen = new Set<string>();
-  for (const error of errors) {
-    const path = pointerPath(error.instancePath, data);
-    const params = error.params as Record<string, unknown>;
-    let issue: PathIssue;
-    switch (error.keyword) {
-      case 'required':
-        issue = { path: [...path, String(params.missingProperty)], reason: 'is required' };
-        break;
-      case 'additionalProperties':
-        issue = {
-          path: [...path, String(params.additionalProperty)],
-          reason: `unknown field "${String(params.additionalProperty)}"`,
-        };
-        break;
-      case 'enum':
-        issue = {
-          path,
-          reason: `must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}`,
-        };
-        break;
-      case 'type':
-        issue = {
-          path,
-          reason: `must be ${/^[aeiou]/.test(String(params.type)) ? 'an' : 'a'} ${String(params.type)}`,
-        };
-        break;
-      case 'minimum':
-        issue = { path, reason: `must be ≥ ${String(params.limit)}` };
-        break;
-      case 'minItems':
-        issue = {
-          path,
-          reason: `must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`,
-        };
-        break;
-      case 'minLength':
-        issue = { path, reason: 'must not be empty' };
-        break;
-      case 'pattern':
-        issue = { path, reason: 'must be an ISO 8601 instant with offset, e.g. 2025-07-01T12:00:00+08:00' };
-        break;
-      default:
-        issue = { path, reason: error.message ?? 'is invalid' };
-    }
-    const key = `${fieldName(issue.path)}|${issue.reason}`;
-    if (!seen.has(key)) issues.push(issue);
-    seen.add(key);
-  }
-  return issues;
-}
-
-/** Splits a JSON pointer into segments, reading numbers where the data holds an array. */
-function pointerPath(pointer: string, data: unknown): Segment[] {
-  const path: Segment[] = [];
-  let value = data;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    const segment: Segment = Array.isArray(value) && /^\d+$/.test(key) ? Number(key) : key;
-    path.push(segment);
-    value =
-      isRecord(value) || Array.isArray(value) ? (value as Record<Segment, unknown>)[segment] : undefined;
-  }
-  return path;
 }
 
 /** Columns of the hourly green share CSV: what the green module's grid share reader requires. */
