@@ -628,8 +628,12 @@ export class ParkData {
         ...r,
         consumers: mine,
         park: { ...mine[0]!, id: own },
-        shared: r.shared.map((s) => ({
+        // Of a shared resource, only what it gave this organisation: its total, what the others took and what the
+        // shared storage drew would tell how much the others consume.
+        shared: r.shared.map(({ storage: _storage, ...s }) => ({
           ...s,
+          totalMwh: s.allocatedMwh[own] ?? 0,
+          drawnToStorageMwh: 0,
           allocatedMwh: own in s.allocatedMwh ? { [own]: s.allocatedMwh[own]! } : {},
           unallocatedMwh: 0,
         })),

@@ -30,6 +30,8 @@ import { hourlySettlements } from './trade.service.ts';
 import { GREEN_TECHNOLOGIES, type LedgerClaim, type MatchingAnswer } from './types.ts';
 
 const HOUR_MS = 3_600_000;
+/** Below this share of expected readings a matching says so (standards.md §7: completeness ≥ 90 %). */
+const COMPLETENESS_WARNING = 0.9;
 /** Organisations whose generation, direct line and storage are the park's shared resources. */
 const SHARED_KINDS = new Set(['park_operator']);
 
@@ -344,6 +346,11 @@ export async function matchingFor(
     known += k;
     expected += e;
   }
+  const share = expected > 0 ? Math.min(1, known / expected) : null;
+  if (share !== null && share < COMPLETENESS_WARNING)
+    warnings.push(
+      `data completeness ${(share * 100).toFixed(1)} % (below ${COMPLETENESS_WARNING * 100} %): hours without readings count as no load and no supply, while claimed certificates count for whole months`,
+    );
   return {
     park: parkId,
     period: span,
@@ -359,7 +366,7 @@ export async function matchingFor(
     completeness: {
       knownSlots: known,
       expectedSlots: expected,
-      share: expected > 0 ? Math.min(1, known / expected) : null,
+      share,
       byOrganisation,
     },
     warnings,

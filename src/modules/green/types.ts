@@ -5,6 +5,7 @@
 import type { ConsumerMatchingJson, MatchingResultJson } from './matching-types.ts';
 
 export type * from './matching-types.ts';
+export type * from './trace-types.ts';
 
 /** Where in an input a problem sits and why (the shape of lib/errors.ts's InputIssue). */
 export interface GreenInputIssue {
