@@ -26,6 +26,7 @@ const MetersPage = lazy(() => import('./features/meters/MetersPage.tsx'));
 const MeterPage = lazy(() => import('./features/meters/MeterPage.tsx'));
 const QualityPage = lazy(() => import('./features/quality/QualityPage.tsx'));
 const AccountPage = lazy(() => import('./features/carbon/AccountPage.tsx'));
+const GreenPage = lazy(() => import('./features/green/GreenPage.tsx'));
 const ScorecardPage = lazy(() => import('./features/indicators/ScorecardPage.tsx'));
 const StatisticsPage = lazy(() => import('./features/statistics/StatisticsPage.tsx'));
 const FactorsPage = lazy(() => import('./features/factors/FactorsPage.tsx'));
@@ -225,6 +226,8 @@ function routeContent(path: readonly string[], ctx: ParkContextValue): [PageKey,
       return ['organisations', <RankingPage key="ranking" />];
     case 'account':
       return ['account', <AccountPage key="account" />];
+    case 'green':
+      return ['green', <GreenPage key="green" />];
     case 'indicators':
       return ['indicators', <ScorecardPage key="indicators" />];
     case 'statistics':

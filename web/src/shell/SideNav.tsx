@@ -9,6 +9,7 @@ export type PageKey =
   | 'flow'
   | 'organisations'
   | 'account'
+  | 'green'
   | 'indicators'
   | 'statistics'
   | 'factors'
@@ -25,6 +26,9 @@ const ICONS: Readonly<Record<PageKey, ReactNode>> = {
   organisations: <path d="M4 21V8l6-4v4l6-4v17zm4-3h2v-3H8zm6 0h2v-3h-2zM8 13h2v-2H8zm6 0h2v-2h-2z" />,
   account: (
     <path d="M12 2a10 10 0 1 0 10 10h-2a8 8 0 1 1-8-8zm1 0v9h9A9 9 0 0 0 13 2zm-6 12h2v4H7zm4-3h2v7h-2zm4 2h2v5h-2z" />
+  ),
+  green: (
+    <path d="M20 3C10 3 4 8 4 15c0 2 .5 3.6 1.3 5l1.6-1.3C6.3 17.6 6 16.4 6 15c0-.6.1-1.2.2-1.8 3.3-.4 6.6-2.1 9-5.2-2 3.8-5 6-8.6 7 1.3 2.6 3.8 4 6.9 4 6 0 7.5-7 6.5-16zM13 11l-2 4h2l-1 4 4-6h-2l1-2z" />
   ),
   indicators: (
     <path d="M4 4h16v2H4zm0 5h10v2H4zm0 5h16v2H4zm0 5h10v2H4zm13.3-9.3 1.4-1.4L20 9.6l2.3-2.3 1.4 1.4L20 12.4zm0 10 1.4-1.4 1.3 1.3 2.3-2.3 1.4 1.4L20 22.4z" />
@@ -63,6 +67,8 @@ export function SideNav({
       ? { key: 'organisations', label: 'nav.myOrganisation', to: link(['organisations', scope]) }
       : { key: 'organisations', label: 'nav.organisations', to: link(['organisations']) },
     { key: 'account', label: 'nav.account', to: link(['account']) },
+    // Every role: an enterprise user sees its own certificates, trades, matching and statement.
+    { key: 'green', label: 'nav.green', to: link(['green']) },
   ];
   // The scorecard rests on the whole park's account: park admins and auditors, not enterprise users.
   if (!scope) items.push({ key: 'indicators', label: 'nav.indicators', to: link(['indicators']) });
