@@ -16,22 +16,12 @@ import {
   type MatchingInput,
   type MatchingResult,
 } from '../src/modules/green/index.ts';
-import { DEMO_START_MS, log, machineLine } from './common.ts';
+import { DEMO_START_MS, log, machineLine, rng } from './common.ts';
 
 const HOURS = 8_760;
 const CONSUMERS = 1_000;
 const RUNS = 5;
 const TARGET_MS = 2_000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** PV output per MW peak: a sine between 06:00 and 18:00 local (UTC+8) scaled by the day's cloudiness. */
 function pvShape(random: () => number): Float64Array {

@@ -22,20 +22,10 @@ import {
   type GridLine,
   type GridSnapshot,
 } from '../src/modules/green/index.ts';
-import { log, machineLine } from './common.ts';
+import { log, machineLine, rng } from './common.ts';
 
 const BASE_MVA = 100;
 const TECHNOLOGIES = ['coal', 'hydro', 'wind', 'pv', 'gas', 'nuclear'] as const;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Network {
   buses: { id: string }[];

@@ -22,23 +22,13 @@ import {
   type SizingResult,
   type Tariff,
 } from '../src/modules/microgrid/index.ts';
-import { log, machineLine } from './common.ts';
+import { log, machineLine, rng } from './common.ts';
 
 type SizingLpInput = Parameters<typeof solveSizing>[0];
 
 const DAYS = 365;
 /** Seeds of the further synthetic years the representative-day error is checked on. */
 const OTHER_YEARS = [7, 2024, 2025];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Hourly prices (CNY/kWh): valley 23–07, peak 09–12 and 17–21, flat otherwise; critical peak in Jul–Aug 19–21. */
 function price(hour: number, month: number): number {

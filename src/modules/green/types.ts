@@ -53,11 +53,8 @@ export interface ClaimTarget {
   period: MonthSpan;
 }
 
-/**
- * A run of consecutive certificates of one series (1 certificate = 1 MWh), all in the same state. Serials are unique
- * within a series (the issuer's batch or project-month number); ranges of a series never overlap.
- */
-export interface CertificateRange {
+/** A range as imported: every attribute of the certificates, the state they arrive in (held or transferred). */
+export interface ImportedRange {
   series: string;
   /** Inclusive. */
   firstSerial: number;
@@ -70,30 +67,23 @@ export interface CertificateRange {
   productionMonth: string;
   /** Non-tradable certificates (self-consumed, older hydro) cannot be transferred. */
   tradable: boolean;
-  state: CertificateState;
   /** Organisation that holds it; '' = the park's own account. */
   holder: string;
+  state: 'held' | 'transferred';
   /** The green-power trade it travelled with, if any. */
   tradeId?: string;
+}
+
+/**
+ * A run of consecutive certificates of one series (1 certificate = 1 MWh), all in the same state. Serials are unique
+ * within a series (the issuer's batch or project-month number); ranges of a series never overlap.
+ */
+export interface CertificateRange extends Omit<ImportedRange, 'state'> {
+  state: CertificateState;
   /** Set when claimed: for whom, for which months, by which claim event. */
   claim?: ClaimTarget & { eventId: number };
   /** The event that put the range in this state. */
   eventId: number;
-}
-
-/** A range as imported: every attribute of the certificates, the state they arrive in (held or transferred). */
-export interface ImportedRange {
-  series: string;
-  firstSerial: number;
-  lastSerial: number;
-  projectId: string;
-  projectName: string;
-  technology: CertificateTechnology;
-  productionMonth: string;
-  tradable: boolean;
-  holder: string;
-  state: 'held' | 'transferred';
-  tradeId?: string;
 }
 
 /** A set of serials of one series: [firstSerial, lastSerial]. */
