@@ -177,7 +177,11 @@ export async function importCertificatesCsv(
   const sha256 = createHash('sha256').update(content).digest('hex');
   return inTransaction(pool, async (client) => {
     await repo.lockLedger(client, parkId);
-    const ledger = new Ledger(await repo.loadRanges(client, parkId));
+    const current = await repo.loadRanges(client, parkId);
+    const ledger = new Ledger(current);
+    // Rows are checked one by one against a scratch copy that takes each accepted row in, so that a bad row refuses
+    // only itself and a row overlapping an earlier one of the file is caught (linear in the file, not quadratic).
+    const scratch = new Ledger(current);
     const before = new Set(
       (await repo.importBodies(client, parkId)).flatMap((b) =>
         b.kind === 'import' ? b.ranges.map(rangeKey) : [],
@@ -191,9 +195,8 @@ export async function importCertificatesCsv(
         unchanged++;
         continue;
       }
-      // Each row on its own, against the ledger and the rows before it, so that one bad row refuses only itself.
       try {
-        ledger.resolve({ kind: 'import', ranges: [...fresh, r] }, { eventId: 0, month });
+        scratch.apply(scratch.resolve({ kind: 'import', ranges: [r] }, { eventId: 0, month }), 0);
         fresh.push(r);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;

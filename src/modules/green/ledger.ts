@@ -200,8 +200,16 @@ export class Ledger {
       case 'import':
         for (const r of body.ranges) {
           const { tradeId, ...rest } = r;
-          this.listOf(r.series).push({ ...rest, ...(tradeId ? { tradeId } : {}), eventId });
-          this.listOf(r.series).sort((a, b) => a.firstSerial - b.firstSerial);
+          const list = this.listOf(r.series);
+          // Insert in serial order (binary search): imports of many ranges stay linear per range, not a sort each.
+          let lo = 0;
+          let hi = list.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (list[mid]!.firstSerial < r.firstSerial) lo = mid + 1;
+            else hi = mid;
+          }
+          list.splice(lo, 0, { ...rest, ...(tradeId ? { tradeId } : {}), eventId });
         }
         for (const series of new Set(body.ranges.map((r) => r.series)))
           this.bySeries.set(series, merge(this.listOf(series)));
