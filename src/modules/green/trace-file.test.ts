@@ -158,3 +158,22 @@ describe('the hourly green share CSV', () => {
     ]);
   });
 });
+
+describe('the example files in docs/examples', () => {
+  it('trace: the park load takes bus 3’s mix, 120 MW of hydro and 70 MW from bus 2 (coal 80 : wind 50)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { traceSnapshot } = await import('./trace.ts');
+    const input = parseTraceFile(
+      readFileSync('docs/examples/network-4bus.json', 'utf8'),
+      'network-4bus.json',
+    );
+    if (input.kind !== 'snapshot') throw new Error('expected a snapshot');
+    const park = traceSnapshot(input.snapshot).loads.find((l) => l.load === 'L3-park')!;
+    // Bus 3's gross through-flow is the sending ends of lines 1-3 and 2-3: 120 + 70 = 190 MW.
+    expect(park.byTechnology.hydro).toBeCloseTo(120 / 190, 12);
+    expect(park.byTechnology.coal).toBeCloseTo((70 * 80) / 130 / 190, 12);
+    expect(park.byTechnology.wind).toBeCloseTo((70 * 50) / 130 / 190, 12);
+    const week = parseTraceFile(readFileSync('docs/examples/southern-grid-week.json', 'utf8'), 'week.json');
+    expect(week.kind === 'zones' && week.model.hours.length).toBe(168);
+  });
+});
