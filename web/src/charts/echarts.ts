@@ -56,4 +56,6 @@ export { echarts };
 export const CHART_FONT =
   '-apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", system-ui, sans-serif';
 export const AXIS_COLOUR = '#8a9a92';
+/** Legend texts and the names beside horizontal bars: darker than axis labels. */
+export const LABEL_COLOUR = '#4b5a52';
 export const GRID_COLOUR = '#e6ece8';

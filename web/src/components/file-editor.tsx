@@ -1,13 +1,15 @@
 /**
  * What the pages that send an input file share: for a file edited in a text area (the park definition, a 源网荷储
- * scenario), how a refused save becomes a list of issues by line, the list itself, and putting the caret on an
- * issue's line; for a CSV upload (readings, statistics), the row that chooses the file and starts it.
+ * scenario, a network to trace), how a refused save becomes a list of issues by line, the list itself (or the error
+ * of another failure), and putting the caret on an issue's line; for a CSV upload (readings, statistics, green
+ * data), the row that chooses the file and starts it.
  */
 import type { ReactNode } from 'react';
 import type { ApiError } from '../../../src/server/api-types.ts';
 import { ApiFailure } from '../api/client.ts';
 import { formatCount } from '../format.ts';
 import { useI18n } from '../i18n/index.tsx';
+import { ErrorMessage } from './ui.tsx';
 
 /** One problem the server found, by file, line and field. */
 export type FileIssue = NonNullable<ApiError['issues']>[number];
@@ -23,6 +25,48 @@ export function saveFailure(e: unknown): SaveFailure {
   if (e instanceof ApiFailure && e.status === 400 && e.body)
     return { kind: 'issues', message: e.body.message, issues: [] };
   return { kind: 'error', error: e };
+}
+
+/**
+ * A failed save as the page shows it: the server's issues (or its message) under a heading, any other failure as an
+ * error message.
+ */
+export function SaveFailureNotice(props: {
+  failure: SaveFailure;
+  heading: string;
+  testId: string;
+  itemTestId?: string;
+}) {
+  const { t } = useI18n();
+  const { failure } = props;
+  if (failure.kind === 'error') return <ErrorMessage error={failure.error} />;
+  return (
+    <IssueList
+      heading={props.heading}
+      message={failure.message}
+      issues={failure.issues}
+      lineLabel={(line) => t('definition.line', { line })}
+      testId={props.testId}
+      itemTestId={props.itemTestId}
+    />
+  );
+}
+
+/** The button that loads a file from disk into the text area: `onText` gets the file's text. */
+export function LoadFileButton(props: { accept: string; onText: (text: string) => void; testId: string }) {
+  const { t } = useI18n();
+  const { onText } = props;
+  return (
+    <label className="btn btn-small file-btn">
+      {t('definition.load')}
+      <input
+        type="file"
+        accept={props.accept}
+        onChange={(e) => void e.target.files?.[0]?.text().then(onText)}
+        data-testid={props.testId}
+      />
+    </label>
+  );
 }
 
 /** Selects a line of the text area and scrolls it into view, so an issue's line is one click away. */

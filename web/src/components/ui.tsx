@@ -1,4 +1,7 @@
-/** Small shared pieces of the pages: cards, KPI tiles, loading/empty/error states, page header, tabs. */
+/**
+ * Small shared pieces of the pages: cards, KPI tiles, loading/empty/error states, page header, tabs, segmented
+ * buttons.
+ */
 import type { ReactNode } from 'react';
 import { ApiFailure } from '../api/client.ts';
 import { formatChange } from '../format.ts';
@@ -169,5 +172,70 @@ export function Tabs<K extends string>(props: {
         </a>
       ))}
     </nav>
+  );
+}
+
+/**
+ * A row of buttons of which one is chosen (a kind, a scope), each with the test id `<testId>-<option>`.
+ * @example <Segmented options={['month', 'year']} value={v} onChange={setV} label={(k) => t(k)} testId="list" />
+ */
+export function Segmented<K extends string>(props: {
+  options: readonly K[];
+  value: K;
+  onChange: (option: K) => void;
+  label: (option: K) => string;
+  testId: string;
+  ariaLabel?: string;
+  className?: string;
+}) {
+  return (
+    <div
+      className={props.className ? `segmented ${props.className}` : 'segmented'}
+      role="group"
+      aria-label={props.ariaLabel}
+    >
+      {props.options.map((k) => (
+        <button
+          key={k}
+          type="button"
+          className={k === props.value ? 'seg seg-active' : 'seg'}
+          aria-pressed={k === props.value}
+          onClick={() => props.onChange(k)}
+          data-testid={`${props.testId}-${k}`}
+        >
+          {props.label(k)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * A labelled text input of a form (or, `inline`, of a filters row), the value as typed.
+ * @example <TextField label={t('green.op.evidence')} value={evidence} onChange={setEvidence} testId="op-evidence" />
+ */
+export function TextField(props: {
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'text' | 'month';
+  placeholder?: string;
+  /** The label beside the input (`inline-field`) rather than above it. */
+  inline?: boolean;
+  /** The label's class in a form grid (`span-2` …). */
+  className?: string;
+  testId: string;
+}) {
+  return (
+    <label className={props.inline ? 'inline-field' : props.className}>
+      {props.inline ? <span>{props.label}</span> : props.label}
+      <input
+        type={props.type ?? 'text'}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        placeholder={props.placeholder}
+        data-testid={props.testId}
+      />
+    </label>
   );
 }

@@ -4,9 +4,16 @@
  */
 import { useMemo } from 'react';
 import type { Account, EmissionSource } from '../../api/carbon.ts';
-import { esc } from '../../charts/axis.ts';
 import { EChart } from '../../charts/EChart.tsx';
 import { AXIS_COLOUR, GRID_COLOUR, type ChartOption } from '../../charts/echarts.ts';
+import {
+  axisTooltip,
+  categoryAxis,
+  chartLegend,
+  namesAxis,
+  tooltipHtml,
+  tooltipIndex,
+} from '../../charts/option-parts.ts';
 import { Empty } from '../../components/ui.tsx';
 import { formatNumber, formatPercent, formatTco2, formatTco2PerTce } from '../../format.ts';
 import { useI18n, type I18n } from '../../i18n/index.tsx';
@@ -69,12 +76,9 @@ function sourceOption(bars: SourceBar[], t: I18n['t']): ChartOption {
     tooltip: {
       trigger: 'item',
       formatter: (raw: unknown) => {
-        const p = raw as { dataIndex: number };
-        const b = bars[p.dataIndex];
+        const b = bars[tooltipIndex(raw)];
         if (!b) return '';
-        return `<div class="tt"><div class="tt-title">${esc(t(`account.source.${b.source}`))}</div><div class="tt-row">${esc(
-          t('account.col.tco2'),
-        )}<b>${esc(formatTco2(b.tco2))}</b></div></div>`;
+        return tooltipHtml(t(`account.source.${b.source}`), [[t('account.col.tco2'), formatTco2(b.tco2)]]);
       },
     },
     xAxis: {
@@ -87,14 +91,7 @@ function sourceOption(bars: SourceBar[], t: I18n['t']): ChartOption {
         formatter: (v: number) => formatNumber(v, Math.abs(v) >= 10 ? 0 : undefined),
       },
     },
-    yAxis: {
-      type: 'category',
-      data: names,
-      inverse: true,
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: GRID_COLOUR } },
-      axisLabel: { color: '#4b5a52' },
-    },
+    yAxis: namesAxis(names),
     series: [
       {
         type: 'bar',
@@ -128,41 +125,22 @@ function monthlyOption(account: Account, { t, locale }: I18n): ChartOption {
   return {
     color: ['#8795a8', '#1f8a5b', '#c98a1c'],
     grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
-    legend: {
-      top: 0,
-      right: 0,
-      icon: 'roundRect',
-      itemWidth: 10,
-      itemHeight: 10,
-      textStyle: { color: '#4b5a52' },
-    },
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (raw: unknown) => {
-        const params = (Array.isArray(raw) ? raw : [raw]) as { dataIndex: number }[];
-        const m = months[params[0]?.dataIndex ?? 0];
-        if (!m) return '';
-        const row = (label: string, value: string) =>
-          `<div class="tt-row">${esc(label)}<b>${esc(value)}</b></div>`;
-        return `<div class="tt"><div class="tt-title">${esc(formatPeriod(m.month, locale))}</div>${row(
-          series.gross,
-          formatTco2(m.totals.grossTco2),
-        )}${row(series.net, formatTco2(m.totals.netTco2))}${row(
-          series.core,
-          formatTco2PerTce(m.totals.coreTco2PerTce),
-        )}<div class="tt-foot">${esc(t('account.kpi.coverage'))} ${esc(
-          formatPercent(m.totals.coverage),
-        )}</div></div>`;
-      },
-    },
-    xAxis: {
-      type: 'category',
-      data: months.map((m) => monthLabel(m.month, locale)),
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: GRID_COLOUR } },
-      axisLabel: { color: AXIS_COLOUR },
-    },
+    legend: chartLegend(),
+    tooltip: axisTooltip(
+      months,
+      (m) =>
+        tooltipHtml(
+          formatPeriod(m.month, locale),
+          [
+            [series.gross, formatTco2(m.totals.grossTco2)],
+            [series.net, formatTco2(m.totals.netTco2)],
+            [series.core, formatTco2PerTce(m.totals.coreTco2PerTce)],
+          ],
+          `${t('account.kpi.coverage')} ${formatPercent(m.totals.coverage)}`,
+        ),
+      { shadow: true },
+    ),
+    xAxis: categoryAxis(months.map((m) => monthLabel(m.month, locale))),
     yAxis: [
       {
         type: 'value',

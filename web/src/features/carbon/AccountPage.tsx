@@ -15,6 +15,7 @@ import {
   type AccountScope,
 } from '../../api/carbon.ts';
 import { useApi } from '../../api/use-api.ts';
+import { OrganisationSelect, useOrganisationParam } from '../../components/organisation-select.tsx';
 import { Card, ErrorMessage, KpiCard, Loading, PageHeader } from '../../components/ui.tsx';
 import {
   formatDate,
@@ -25,26 +26,22 @@ import {
   formatTco2PerTce,
 } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { switchKind } from '../../period.ts';
 import { useQueryParam } from '../../router.ts';
 import { usePark } from '../../shell/park-context.tsx';
 import { accountPeriod, formatAccountPeriod } from './account-period.ts';
 import { MonthlyChart, SourceChart } from './AccountCharts.tsx';
+import { AccountPeriodPicker } from './AccountPeriodPicker.tsx';
 import { CloseButton, CloseDone, CloseForm, RestatementBanner } from './ClosePanel.tsx';
 import { EmissionLines, EnergyTable, MissingInputs } from './AccountTables.tsx';
 import { MethodBanner } from './MethodBanner.tsx';
 import { ProfileSelect } from './ProfileSelect.tsx';
 
-const KINDS = ['month', 'quarter', 'year'] as const;
-
 export default function AccountPage() {
   const { t, locale } = useI18n();
-  const { park, period, setPeriod, scope, orgName } = usePark();
-  const [orgParam, setOrg] = useQueryParam('org');
-  const [profileParam, setProfile] = useQueryParam('profile');
+  const { park, period, orgName } = usePark();
   // An enterprise user's account is its own organisation's, whatever the URL says.
-  const organisation =
-    scope ?? (orgParam && park.organisations.some((o) => o.id === orgParam) ? orgParam : null);
+  const [organisation, setOrg] = useOrganisationParam('park');
+  const [profileParam, setProfile] = useQueryParam('profile');
   const months = accountPeriod(period);
   const request: AccountScope = { period: months, organisation, profile: profileParam };
   const answer = useApi(
@@ -56,7 +53,6 @@ export default function AccountPage() {
 
   const subtitle = `${organisation ? orgName(organisation) : park.name} · ${formatAccountPeriod(months, locale)}`;
   const data = answer.data;
-  const kind = /^\d{4}$/.test(months) ? 'year' : /Q\d$/.test(months) ? 'quarter' : 'month';
 
   return (
     <>
@@ -88,43 +84,14 @@ export default function AccountPage() {
         }
       />
       <div className="filters account-controls" data-testid="account-controls">
-        <div className="segmented" role="group" aria-label={t('period.picker')}>
-          {KINDS.map((k) => (
-            <button
-              key={k}
-              type="button"
-              className={k === kind ? 'seg seg-active' : 'seg'}
-              aria-pressed={k === kind}
-              onClick={() => setPeriod(switchKind(period, k, park.latestDay))}
-              data-testid={`account-kind-${k}`}
-            >
-              {t(`account.kind.${k}`)}
-            </button>
-          ))}
-        </div>
-        <span className="account-period" data-testid="account-period">
-          {formatAccountPeriod(months, locale)}
-        </span>
-        {months !== period ? <span className="muted small">{t('account.wholeMonths')}</span> : null}
-        <label className="inline-field">
-          <span>{t('account.scope')}</span>
-          {scope ? (
-            <strong data-testid="account-scope-fixed">{orgName(scope)}</strong>
-          ) : (
-            <select
-              value={organisation ?? ''}
-              onChange={(e) => setOrg(e.target.value || null)}
-              data-testid="account-scope"
-            >
-              <option value="">{t('account.scopePark', { park: park.name })}</option>
-              {park.organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </label>
+        <AccountPeriodPicker testId="account" />
+        <OrganisationSelect
+          label={t('account.scope')}
+          value={organisation}
+          onChange={setOrg}
+          parkOption={t('account.scopePark', { park: park.name })}
+          testId="account-scope"
+        />
         <label className="inline-field">
           <span>{t('account.profile')}</span>
           <ProfileSelect

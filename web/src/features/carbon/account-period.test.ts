@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { accountPeriod, formatAccountPeriod, monthLabel } from './account-period.ts';
+import { accountPeriod, accountPeriodKind, formatAccountPeriod, monthLabel } from './account-period.ts';
 
 describe('accountPeriod', () => {
   test('years, quarters and months stay as they are', () => {
@@ -12,6 +12,12 @@ describe('accountPeriod', () => {
     expect(accountPeriod('2025-01-10..2025-01-20')).toBe('2025-01');
     // The range's end is exclusive: 2025-07-01 means up to 30 June.
     expect(accountPeriod('2025-01-10..2025-07-01')).toBe('2025-01..2025-06');
+  });
+  test('its kind: a year, a quarter, else months', () => {
+    expect(accountPeriodKind('2025')).toBe('year');
+    expect(accountPeriodKind('2025-Q2')).toBe('quarter');
+    expect(accountPeriodKind('2025-03')).toBe('month');
+    expect(accountPeriodKind('2025-01..2025-06')).toBe('month');
   });
   test('shown for people', () => {
     expect(formatAccountPeriod('2025-01..2025-06', 'zh-CN')).toBe('2025年1月 – 2025年6月');

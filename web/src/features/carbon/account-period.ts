@@ -24,6 +24,15 @@ export function accountPeriod(period: string): string {
   }
 }
 
+/** The kinds of account period a page offers over the app's period. */
+export const ACCOUNT_PERIOD_KINDS = ['month', 'quarter', 'year'] as const;
+export type AccountPeriodKind = (typeof ACCOUNT_PERIOD_KINDS)[number];
+
+/** The kind of an account period: '2025' a year, '2025-Q2' a quarter, a month or a range of months 'month'. */
+export function accountPeriodKind(period: string): AccountPeriodKind {
+  return /^\d{4}$/.test(period) ? 'year' : /Q\d$/.test(period) ? 'quarter' : 'month';
+}
+
 /** An account period for people: "2025年第2季度", "2025年1月 – 2025年6月". */
 export function formatAccountPeriod(period: string, locale: Locale): string {
   const [from, to] = period.split('..');

@@ -5,9 +5,13 @@
  */
 import { useState, type ReactNode } from 'react';
 import type { GreenImportResult } from '../../api/green.ts';
-import { CsvFileRow, IssueList, saveFailure, type SaveFailure } from '../../components/file-editor.tsx';
-import { ErrorMessage } from '../../components/ui.tsx';
-import { formatCount } from '../../format.ts';
+import {
+  CsvFileRow,
+  saveFailure,
+  SaveFailureNotice,
+  type SaveFailure,
+} from '../../components/file-editor.tsx';
+import { ImportResult } from '../../components/import-result.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 
 type Stage = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; result: GreenImportResult } | SaveFailure;
@@ -66,88 +70,29 @@ export function CsvImport(props: {
         startTestId={`${props.testId}-start`}
       />
       {stage.kind === 'done' ? (
-        <ImportResult result={stage.result} testId={`${props.testId}-result`} />
-      ) : null}
-      {stage.kind === 'issues' ? (
-        <IssueList
-          heading={t('green.import.refused')}
-          message={stage.message}
-          issues={stage.issues}
-          lineLabel={(line) => t('definition.line', { line })}
-          testId={`${props.testId}-issues`}
+        <ImportResult
+          counts={[
+            { label: t('import.received'), value: stage.result.received, testId: 'received' },
+            { label: t('green.import.accepted'), value: stage.result.accepted, testId: 'accepted' },
+            { label: t('import.unchanged'), value: stage.result.unchanged, testId: 'unchanged' },
+            { label: t('import.rejected'), value: stage.result.rejected.length, testId: 'refused-count' },
+          ]}
+          tail={<span className="mono">#{stage.result.importId}</span>}
+          rejected={stage.result.rejected}
+          whereHeading={t('green.import.where')}
+          // A refused row's place as the server names it: `file:line`.
+          where={(row, issue) => `${issue.file ?? ''}:${issue.line ?? row.line}`.replace(/^:/, '')}
+          mono
+          testId={`${props.testId}-result`}
+          refusedTestId="green-refused"
         />
       ) : null}
-      {stage.kind === 'error' ? <ErrorMessage error={stage.error} /> : null}
-    </div>
-  );
-}
-
-/** Counts and refused rows of an import. */
-export function ImportResult({
-  result,
-  testId,
-  extra,
-}: {
-  result: GreenImportResult;
-  testId: string;
-  extra?: ReactNode;
-}) {
-  const { t } = useI18n();
-  const refused = result.rejected.length;
-  return (
-    <div className={refused > 0 ? 'batch-result batch-result-issues' : 'batch-result'} data-testid={testId}>
-      <p className="result-line">
-        <span>
-          {t('import.received')} <b data-testid={`${testId}-received`}>{formatCount(result.received)}</b>
-        </span>
-        <span>
-          {t('green.import.accepted')}{' '}
-          <b data-testid={`${testId}-accepted`}>{formatCount(result.accepted)}</b>
-        </span>
-        <span>
-          {t('import.unchanged')} <b data-testid={`${testId}-unchanged`}>{formatCount(result.unchanged)}</b>
-        </span>
-        <span>
-          {t('import.rejected')} <b data-testid={`${testId}-refused-count`}>{formatCount(refused)}</b>
-        </span>
-        <span className="mono">#{result.importId}</span>
-        {extra}
-      </p>
-      {refused > 0 ? (
-        <div className="table-wrap">
-          <table className="table table-compact" data-testid={`${testId}-refused`}>
-            <thead>
-              <tr>
-                <th>{t('green.import.where')}</th>
-                <th>{t('quality.field')}</th>
-                <th>{t('quality.reason')}</th>
-                <th>{t('quality.raw')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.rejected.flatMap((row) =>
-                row.issues.map((issue, j) => (
-                  <tr key={`${row.line}-${j}`} data-testid="green-refused-row">
-                    <td className="nowrap mono">
-                      {`${issue.file ?? ''}:${issue.line ?? row.line}`.replace(/^:/, '')}
-                    </td>
-                    <td className="nowrap mono">{issue.field ?? ''}</td>
-                    <td className="small" data-testid="green-refused-reason">
-                      {issue.reason}
-                    </td>
-                    <td>
-                      {j === 0 ? (
-                        <code className="raw" title={row.raw}>
-                          {row.raw}
-                        </code>
-                      ) : null}
-                    </td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
-        </div>
+      {stage.kind === 'issues' || stage.kind === 'error' ? (
+        <SaveFailureNotice
+          failure={stage}
+          heading={t('green.import.refused')}
+          testId={`${props.testId}-issues`}
+        />
       ) : null}
     </div>
   );

@@ -11,17 +11,17 @@ import {
   type GridShareSetRow,
 } from '../../api/green.ts';
 import { useApi } from '../../api/use-api.ts';
-import { esc } from '../../charts/axis.ts';
 import { EChart } from '../../charts/EChart.tsx';
-import { AXIS_COLOUR, GRID_COLOUR, type ChartOption } from '../../charts/echarts.ts';
-import { Card, ErrorMessage, Loading } from '../../components/ui.tsx';
+import type { ChartOption } from '../../charts/echarts.ts';
+import { axisTooltip, categoryAxis, chartLegend, shareAxis, tooltipHtml } from '../../charts/option-parts.ts';
+import { Card, ErrorMessage, Loading, TextField } from '../../components/ui.tsx';
 import { formatCount, formatDate, formatPercent } from '../../format.ts';
 import { useI18n, type I18n } from '../../i18n/index.tsx';
-import { formatPeriod } from '../../period.ts';
 import { useQueryParam } from '../../router.ts';
 import { usePark } from '../../shell/park-context.tsx';
 import { CsvImport } from './CsvImport.tsx';
 import { monthlyMeans, shareMonth } from './green-view.ts';
+import { MonthMeans } from './MonthMeans.tsx';
 
 const STATUSES: readonly GridShareSetRow['status'][] = ['published', 'estimated', 'traced', 'unverified'];
 
@@ -106,7 +106,7 @@ export function GridMixTab() {
 
 function SetValues({ set }: { set: GridShareSetRow }) {
   const i18n = useI18n();
-  const { t, locale } = i18n;
+  const { t } = i18n;
   const { park } = usePark();
   const values = useApi((signal) => getGridShare(park.id, set.id, signal), [park.id, set.id, set.version]);
   const data = values.data;
@@ -131,30 +131,7 @@ function SetValues({ set }: { set: GridShareSetRow }) {
             />
           )}
           {means.length > 0 ? (
-            <div className="table-wrap">
-              <table className="table table-compact green-means" data-testid="grid-means">
-                <thead>
-                  <tr>
-                    <th>{t('green.col.month')}</th>
-                    {means.map((m) => (
-                      <th key={m.month} className="num">
-                        {formatPeriod(m.month, locale)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  <tr>
-                    <td className="nowrap">{t('green.grid.mean')}</td>
-                    {means.map((m) => (
-                      <td key={m.month} className="num">
-                        {formatPercent(m.mean)}
-                      </td>
-                    ))}
-                  </tr>
-                </tbody>
-              </table>
-            </div>
+            <MonthMeans means={means} label={t('green.grid.mean')} testId="grid-means" />
           ) : null}
         </>
       ) : values.state === 'loading' ? (
@@ -179,41 +156,18 @@ function valuesOption(
   return {
     color: ['#35a673', '#c98a1c'],
     grid: { left: 8, right: 16, top: 36, bottom: hourly ? 48 : 8, containLabel: true },
-    legend: {
-      top: 0,
-      right: 0,
-      icon: 'roundRect',
-      itemWidth: 10,
-      itemHeight: 10,
-      textStyle: { color: '#4b5a52' },
-    },
-    tooltip: {
-      trigger: 'axis',
-      formatter: (raw: unknown) => {
-        const params = (Array.isArray(raw) ? raw : [raw]) as { dataIndex: number }[];
-        const v = values[params[0]?.dataIndex ?? 0];
-        if (!v) return '';
-        return `<div class="tt"><div class="tt-title">${esc(label(v.at))}</div><div class="tt-row">${esc(
-          names.share,
-        )}<b>${esc(formatPercent(v.share))}</b></div><div class="tt-row">${esc(names.mean)}<b>${esc(
-          formatPercent(meanAt[params[0]?.dataIndex ?? 0]),
-        )}</b></div></div>`;
-      },
-    },
-    xAxis: {
-      type: 'category',
-      data: values.map((v) => label(v.at)),
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: GRID_COLOUR } },
-      axisLabel: { color: AXIS_COLOUR, hideOverlap: true },
-    },
-    yAxis: {
-      type: 'value',
-      min: 0,
-      max: 1,
-      splitLine: { lineStyle: { color: GRID_COLOUR } },
-      axisLabel: { color: AXIS_COLOUR, formatter: (v: number) => formatPercent(v, 0) },
-    },
+    legend: chartLegend(),
+    tooltip: axisTooltip(values, (v, i) =>
+      tooltipHtml(label(v.at), [
+        [names.share, formatPercent(v.share)],
+        [names.mean, formatPercent(meanAt[i])],
+      ]),
+    ),
+    xAxis: categoryAxis(
+      values.map((v) => label(v.at)),
+      { hideOverlap: true },
+    ),
+    yAxis: shareAxis(),
     dataZoom: hourly ? [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }] : [],
     series: [
       {
@@ -254,25 +208,19 @@ function GridShareUpload({ onImported }: { onImported: () => void }) {
         ready={meta.id.trim() !== '' && meta.source.trim() !== ''}
         testId="grid-upload"
       >
-        <label>
-          {t('green.grid.id')}
-          <input
-            type="text"
-            value={meta.id}
-            onChange={(e) => set({ id: e.target.value })}
-            placeholder="yn-grid-2025"
-            data-testid="grid-upload-id"
-          />
-        </label>
-        <label>
-          {t('green.col.label')}
-          <input
-            type="text"
-            value={meta.label}
-            onChange={(e) => set({ label: e.target.value })}
-            data-testid="grid-upload-label"
-          />
-        </label>
+        <TextField
+          label={t('green.grid.id')}
+          value={meta.id}
+          onChange={(id) => set({ id })}
+          placeholder="yn-grid-2025"
+          testId="grid-upload-id"
+        />
+        <TextField
+          label={t('green.col.label')}
+          value={meta.label}
+          onChange={(label) => set({ label })}
+          testId="grid-upload-label"
+        />
         <label>
           {t('green.col.status')}
           <select
@@ -287,16 +235,14 @@ function GridShareUpload({ onImported }: { onImported: () => void }) {
             ))}
           </select>
         </label>
-        <label className="span-2">
-          {t('green.col.source')}
-          <input
-            type="text"
-            value={meta.source}
-            onChange={(e) => set({ source: e.target.value })}
-            placeholder={t('green.grid.sourceHint')}
-            data-testid="grid-upload-source"
-          />
-        </label>
+        <TextField
+          className="span-2"
+          label={t('green.col.source')}
+          value={meta.source}
+          onChange={(source) => set({ source })}
+          placeholder={t('green.grid.sourceHint')}
+          testId="grid-upload-source"
+        />
       </CsvImport>
       <p className="footnote">{t('green.grid.uploadHelp')}</p>
     </Card>

@@ -3,9 +3,9 @@ import { HeatmapChart } from 'echarts/charts';
 import { VisualMapComponent } from 'echarts/components';
 import { useMemo } from 'react';
 import type { HeatMapJson } from '../../api/green.ts';
-import { esc } from '../../charts/axis.ts';
 import { EChart } from '../../charts/EChart.tsx';
 import { echarts, type ChartOption } from '../../charts/echarts.ts';
+import { tooltipHtml } from '../../charts/option-parts.ts';
 import { formatPercent } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { formatDay } from '../../period.ts';
@@ -21,9 +21,9 @@ export function HeatMap({ heatMap, testId }: { heatMap: HeatMapJson; testId?: st
         dayLabel: (day) => `${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`,
         percent: (share) => formatPercent(share, 0),
         tooltip: (day, hour, value) =>
-          `<div class="tt"><div class="tt-title">${esc(formatDay(day, locale))} ${String(hour).padStart(2, '0')}:00</div><div class="tt-row">${esc(
-            t('green.heat.cfe'),
-          )}<b>${esc(value === null ? t('green.heat.noLoad') : formatPercent(value))}</b></div></div>`,
+          tooltipHtml(`${formatDay(day, locale)} ${String(hour).padStart(2, '0')}:00`, [
+            [t('green.heat.cfe'), value === null ? t('green.heat.noLoad') : formatPercent(value)],
+          ]),
       }),
     [heatMap, t, locale],
   );

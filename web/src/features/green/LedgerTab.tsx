@@ -6,11 +6,11 @@
 import { useState } from 'react';
 import { getLedger, uploadCertificatesCsv, type LedgerRangeView, type LedgerView } from '../../api/green.ts';
 import { useApi } from '../../api/use-api.ts';
-import { Card, ErrorMessage, KpiCard, Loading } from '../../components/ui.tsx';
+import { OrganisationSelect, useOrganisationParam } from '../../components/organisation-select.tsx';
+import { Card, ErrorMessage, KpiCard, Loading, TextField } from '../../components/ui.tsx';
 import { formatCount, formatDate } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { technologyName } from '../../names.ts';
-import { useQueryParam } from '../../router.ts';
 import { usePark } from '../../shell/park-context.tsx';
 import { CsvImport } from './CsvImport.tsx';
 import { eventSpans, monthBefore, spanMwh, spansLabel } from './green-view.ts';
@@ -21,10 +21,8 @@ const CERTIFICATE_COLUMNS =
 
 export function LedgerTab() {
   const { t } = useI18n();
-  const { park, scope, isAdmin, user, orgName } = usePark();
-  const [orgParam, setOrg] = useQueryParam('org');
-  const organisation =
-    scope ?? (orgParam && park.organisations.some((o) => o.id === orgParam) ? orgParam : null);
+  const { park, isAdmin, user } = usePark();
+  const [organisation, setOrg] = useOrganisationParam('park');
   const [generation, setGeneration] = useState(0);
   const ledger = useApi(
     (signal) => getLedger(park.id, organisation, signal),
@@ -38,25 +36,13 @@ export function LedgerTab() {
   return (
     <>
       <div className="filters account-controls" data-testid="ledger-controls">
-        <label className="inline-field">
-          <span>{t('green.ledger.scope')}</span>
-          {scope ? (
-            <strong data-testid="ledger-scope-fixed">{orgName(scope)}</strong>
-          ) : (
-            <select
-              value={organisation ?? ''}
-              onChange={(e) => setOrg(e.target.value || null)}
-              data-testid="ledger-scope"
-            >
-              <option value="">{t('green.ledger.all')}</option>
-              {park.organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </label>
+        <OrganisationSelect
+          label={t('green.ledger.scope')}
+          value={organisation}
+          onChange={setOrg}
+          parkOption={t('green.ledger.all')}
+          testId="ledger-scope"
+        />
         {ledger.data ? (
           <span className="muted small">{t('green.ledger.asOf', { month: ledger.data.month })}</span>
         ) : null}
@@ -89,16 +75,14 @@ export function LedgerTab() {
             onImported={reload}
             testId="certificates-import"
           >
-            <label className="span-2">
-              {t('green.ledger.importEvidence')}
-              <input
-                type="text"
-                value={evidence}
-                onChange={(e) => setEvidence(e.target.value)}
-                placeholder={t('green.ledger.importEvidenceHint')}
-                data-testid="certificates-import-evidence"
-              />
-            </label>
+            <TextField
+              className="span-2"
+              label={t('green.ledger.importEvidence')}
+              value={evidence}
+              onChange={setEvidence}
+              placeholder={t('green.ledger.importEvidenceHint')}
+              testId="certificates-import-evidence"
+            />
           </CsvImport>
         </Card>
       ) : null}

@@ -7,12 +7,10 @@ import type { ReactNode } from 'react';
 import { listGridShares, type MatchingScope } from '../../api/green.ts';
 import { useApi } from '../../api/use-api.ts';
 import { useI18n } from '../../i18n/index.tsx';
-import { switchKind } from '../../period.ts';
 import { useQueryParam } from '../../router.ts';
 import { usePark } from '../../shell/park-context.tsx';
-import { accountPeriod, formatAccountPeriod } from '../carbon/account-period.ts';
-
-const KINDS = ['month', 'quarter', 'year'] as const;
+import { accountPeriod } from '../carbon/account-period.ts';
+import { AccountPeriodPicker } from '../carbon/AccountPeriodPicker.tsx';
 
 /** The matching scope of the current URL. */
 export function useMatchingScope(): MatchingScope {
@@ -22,32 +20,13 @@ export function useMatchingScope(): MatchingScope {
 }
 
 export function MatchingControls({ children }: { children?: ReactNode }) {
-  const { t, locale } = useI18n();
-  const { park, period, setPeriod } = usePark();
+  const { t } = useI18n();
+  const { park } = usePark();
   const [gridShare, setGridShare] = useQueryParam('gridShare');
   const sets = useApi((signal) => listGridShares(park.id, signal), [park.id]);
-  const months = accountPeriod(period);
-  const kind = /^\d{4}$/.test(months) ? 'year' : /Q\d$/.test(months) ? 'quarter' : 'month';
   return (
     <div className="filters account-controls no-print" data-testid="matching-controls">
-      <div className="segmented" role="group" aria-label={t('period.picker')}>
-        {KINDS.map((k) => (
-          <button
-            key={k}
-            type="button"
-            className={k === kind ? 'seg seg-active' : 'seg'}
-            aria-pressed={k === kind}
-            onClick={() => setPeriod(switchKind(period, k, park.latestDay))}
-            data-testid={`green-kind-${k}`}
-          >
-            {t(`account.kind.${k}`)}
-          </button>
-        ))}
-      </div>
-      <span className="account-period" data-testid="green-period">
-        {formatAccountPeriod(months, locale)}
-      </span>
-      {months !== period ? <span className="muted small">{t('account.wholeMonths')}</span> : null}
+      <AccountPeriodPicker testId="green" />
       <label className="inline-field">
         <span>{t('green.gridShare')}</span>
         <select

@@ -12,8 +12,9 @@ import {
   type OperationFilter,
   type SerialSpan,
 } from '../../api/green.ts';
-import { IssueList, saveFailure, type SaveFailure } from '../../components/file-editor.tsx';
-import { ErrorMessage } from '../../components/ui.tsx';
+import { saveFailure, SaveFailureNotice, type SaveFailure } from '../../components/file-editor.tsx';
+import { OrganisationOptions } from '../../components/organisation-select.tsx';
+import { Segmented, TextField } from '../../components/ui.tsx';
 import { formatCount, formatQuantity } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { technologyName } from '../../names.ts';
@@ -111,24 +112,19 @@ export function OperationForm({ onDone }: { onDone: () => void }) {
   return (
     <form className="green-op-form" onSubmit={(e) => void submit(e)} data-testid="op-form">
       {kinds.length > 1 ? (
-        <div className="segmented green-op-kinds" role="group" aria-label={t('green.op.kind')}>
-          {kinds.map((k) => (
-            <button
-              key={k}
-              type="button"
-              className={k === kind ? 'seg seg-active' : 'seg'}
-              aria-pressed={k === kind}
-              onClick={() => {
-                setKind(k);
-                setOutcome({ kind: 'none' });
-                setFormError(null);
-              }}
-              data-testid={`op-kind-${k}`}
-            >
-              {t(`green.op.${k}`)}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          options={kinds}
+          value={kind}
+          onChange={(k) => {
+            setKind(k);
+            setOutcome({ kind: 'none' });
+            setFormError(null);
+          }}
+          label={(k) => t(`green.op.${k}`)}
+          ariaLabel={t('green.op.kind')}
+          className="green-op-kinds"
+          testId="op-kind"
+        />
       ) : null}
       <p className="help">{t(`green.op.help.${kind}`)}</p>
       <div className="form-grid">
@@ -136,11 +132,7 @@ export function OperationForm({ onDone }: { onDone: () => void }) {
           <label>
             {t('green.op.to')}
             <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="op-to">
-              {park.organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
+              <OrganisationOptions />
             </select>
           </label>
         ) : null}
@@ -159,32 +151,24 @@ export function OperationForm({ onDone }: { onDone: () => void }) {
                   data-testid="op-consumer"
                 >
                   <option value="">{t('green.op.forPark', { park: park.name })}</option>
-                  {park.organisations.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
+                  <OrganisationOptions />
                 </select>
               )}
             </label>
-            <label>
-              {t('green.op.periodFrom')}
-              <input
-                type="month"
-                value={from}
-                onChange={(e) => setFrom(e.target.value)}
-                data-testid="op-period-from"
-              />
-            </label>
-            <label>
-              {t('green.op.periodTo')}
-              <input
-                type="month"
-                value={until}
-                onChange={(e) => setUntil(e.target.value)}
-                data-testid="op-period-to"
-              />
-            </label>
+            <TextField
+              type="month"
+              label={t('green.op.periodFrom')}
+              value={from}
+              onChange={setFrom}
+              testId="op-period-from"
+            />
+            <TextField
+              type="month"
+              label={t('green.op.periodTo')}
+              value={until}
+              onChange={setUntil}
+              testId="op-period-to"
+            />
           </>
         ) : null}
         {kind !== 'expire' ? (
@@ -232,16 +216,13 @@ export function OperationForm({ onDone }: { onDone: () => void }) {
             ) : null}
             {/* With spans a transfer names the trade they travel with; with an amount the trade picks them. */}
             {kind === 'transfer' || mode === 'amount' ? (
-              <label>
-                {t('green.op.tradeId')}
-                <input
-                  type="text"
-                  value={tradeId}
-                  onChange={(e) => setTradeId(e.target.value)}
-                  placeholder={t('statistics.optional')}
-                  data-testid="op-trade"
-                />
-              </label>
+              <TextField
+                label={t('green.op.tradeId')}
+                value={tradeId}
+                onChange={setTradeId}
+                placeholder={t('statistics.optional')}
+                testId="op-trade"
+              />
             ) : null}
             {mode === 'spans' ? (
               <label className="span-2 green-spans-field">
@@ -258,19 +239,19 @@ export function OperationForm({ onDone }: { onDone: () => void }) {
             ) : null}
           </>
         ) : null}
-        <label className="span-2">
-          <span>
-            {t('green.op.evidence')}
-            {kind !== 'expire' ? <span className="required-mark"> *</span> : null}
-          </span>
-          <input
-            type="text"
-            value={evidence}
-            onChange={(e) => setEvidence(e.target.value)}
-            placeholder={t(kind === 'expire' ? 'green.op.evidenceExpire' : 'green.op.evidenceHint')}
-            data-testid="op-evidence"
-          />
-        </label>
+        <TextField
+          className="span-2"
+          label={
+            <span>
+              {t('green.op.evidence')}
+              {kind !== 'expire' ? <span className="required-mark"> *</span> : null}
+            </span>
+          }
+          value={evidence}
+          onChange={setEvidence}
+          placeholder={t(kind === 'expire' ? 'green.op.evidenceExpire' : 'green.op.evidenceHint')}
+          testId="op-evidence"
+        />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="op-submit">
             {t(`green.op.submit.${kind}`)}
@@ -282,16 +263,9 @@ export function OperationForm({ onDone }: { onDone: () => void }) {
           {formError}
         </p>
       ) : null}
-      {outcome.kind === 'issues' ? (
-        <IssueList
-          heading={t('green.op.refused')}
-          message={outcome.message}
-          issues={outcome.issues}
-          lineLabel={(line) => t('definition.line', { line })}
-          testId="op-refused"
-        />
+      {outcome.kind === 'issues' || outcome.kind === 'error' ? (
+        <SaveFailureNotice failure={outcome} heading={t('green.op.refused')} testId="op-refused" />
       ) : null}
-      {outcome.kind === 'error' ? <ErrorMessage error={outcome.error} /> : null}
       {outcome.kind === 'done' ? <OperationDone result={outcome.result} /> : null}
     </form>
   );

@@ -6,11 +6,11 @@
  */
 import { getStatement, statementUrl, type GreenStatement } from '../../api/green.ts';
 import { useApi } from '../../api/use-api.ts';
+import { OrganisationSelect, useOrganisationParam } from '../../components/organisation-select.tsx';
 import { ErrorMessage, Loading } from '../../components/ui.tsx';
 import { formatCount, formatDate, formatNumber, formatPercent, formatQuantity } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { technologyName } from '../../names.ts';
-import { useQueryParam } from '../../router.ts';
 import { usePark } from '../../shell/park-context.tsx';
 import { formatAccountPeriod } from '../carbon/account-period.ts';
 import { ByMonthTable } from './ConsumerDetail.tsx';
@@ -20,12 +20,8 @@ import { MethodFacts, MethodsExplained } from './MethodFacts.tsx';
 
 export function StatementTab() {
   const { t } = useI18n();
-  const { park, scope, orgName } = usePark();
-  const [orgParam, setOrg] = useQueryParam('org');
-  const organisation =
-    scope ??
-    (orgParam && park.organisations.some((o) => o.id === orgParam) ? orgParam : park.organisations[0]?.id) ??
-    null;
+  const { park } = usePark();
+  const [organisation, setOrg] = useOrganisationParam('first');
   const matchingScope = useMatchingScope();
   const statement = useApi(
     (signal) => getStatement(park.id, matchingScope, organisation ?? '', signal),
@@ -35,24 +31,12 @@ export function StatementTab() {
   return (
     <>
       <MatchingControls>
-        <label className="inline-field">
-          <span>{t('green.col.consumer')}</span>
-          {scope ? (
-            <strong data-testid="statement-org-fixed">{orgName(scope)}</strong>
-          ) : (
-            <select
-              value={organisation ?? ''}
-              onChange={(e) => setOrg(e.target.value || null)}
-              data-testid="statement-org"
-            >
-              {park.organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </label>
+        <OrganisationSelect
+          label={t('green.col.consumer')}
+          value={organisation}
+          onChange={setOrg}
+          testId="statement-org"
+        />
         <span className="green-spacer" />
         {organisation && data ? (
           <>

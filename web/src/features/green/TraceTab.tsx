@@ -12,17 +12,29 @@ import {
   type SnapshotTrace,
   type TraceAnswer,
 } from '../../api/green.ts';
-import { esc } from '../../charts/axis.ts';
 import { EChart } from '../../charts/EChart.tsx';
-import { AXIS_COLOUR, GRID_COLOUR, type ChartOption } from '../../charts/echarts.ts';
-import { IssueList, saveFailure, type SaveFailure } from '../../components/file-editor.tsx';
-import { Card, ErrorMessage } from '../../components/ui.tsx';
+import type { ChartOption } from '../../charts/echarts.ts';
+import {
+  axisTooltip,
+  categoryAxis,
+  chartLegend,
+  namesAxis,
+  shareAxis,
+  tooltipHtml,
+} from '../../charts/option-parts.ts';
+import {
+  LoadFileButton,
+  saveFailure,
+  SaveFailureNotice,
+  type SaveFailure,
+} from '../../components/file-editor.tsx';
+import { Card, TextField } from '../../components/ui.tsx';
 import { formatCount, formatNumber, formatPercent } from '../../format.ts';
 import { useI18n, type I18n } from '../../i18n/index.tsx';
 import { technologyName } from '../../names.ts';
-import { formatPeriod } from '../../period.ts';
 import { usePark } from '../../shell/park-context.tsx';
 import { technologyColour, technologyOrder } from './green-view.ts';
+import { MonthMeans } from './MonthMeans.tsx';
 import { SAMPLE_TEXT } from './trace-sample.ts';
 
 type Outcome =
@@ -63,12 +75,10 @@ export function TraceTab() {
     }
   };
 
-  const pickFile = (file: File | undefined) => {
-    if (!file) return;
-    void file.text().then((content) => {
-      setText(content);
-      setOutcome({ kind: 'none' });
-    });
+  /** A new file (loaded, or the sample) starts without the last one's outcome. */
+  const replaceText = (content: string) => {
+    setText(content);
+    setOutcome({ kind: 'none' });
   };
 
   return (
@@ -78,22 +88,11 @@ export function TraceTab() {
         testId="trace-card"
         actions={
           <>
-            <label className="btn btn-small file-btn">
-              {t('definition.load')}
-              <input
-                type="file"
-                accept=".json,application/json"
-                onChange={(e) => pickFile(e.target.files?.[0])}
-                data-testid="trace-file"
-              />
-            </label>
+            <LoadFileButton accept=".json,application/json" onText={replaceText} testId="trace-file" />
             <button
               type="button"
               className="btn btn-small"
-              onClick={() => {
-                setText(SAMPLE_TEXT);
-                setOutcome({ kind: 'none' });
-              }}
+              onClick={() => replaceText(SAMPLE_TEXT)}
               data-testid="trace-sample"
             >
               {t('green.trace.sample')}
@@ -111,24 +110,20 @@ export function TraceTab() {
           data-testid="trace-text"
         />
         <div className="form-row green-trace-run">
-          <label className="inline-field">
-            <span>{t('green.trace.load')}</span>
-            <input
-              type="text"
-              value={load}
-              onChange={(e) => setLoad(e.target.value)}
-              data-testid="trace-load"
-            />
-          </label>
-          <label className="inline-field">
-            <span>{t('green.trace.zone')}</span>
-            <input
-              type="text"
-              value={zone}
-              onChange={(e) => setZone(e.target.value)}
-              data-testid="trace-zone"
-            />
-          </label>
+          <TextField
+            inline
+            label={t('green.trace.load')}
+            value={load}
+            onChange={setLoad}
+            testId="trace-load"
+          />
+          <TextField
+            inline
+            label={t('green.trace.zone')}
+            value={zone}
+            onChange={setZone}
+            testId="trace-zone"
+          />
           <span className="muted small">{t('green.trace.targetHelp')}</span>
           <button
             type="button"
@@ -140,26 +135,22 @@ export function TraceTab() {
             {t('green.trace.run')}
           </button>
         </div>
-        {outcome.kind === 'syntax' ? (
-          <IssueList
+        {outcome.kind === 'syntax' || outcome.kind === 'issues' || outcome.kind === 'error' ? (
+          <SaveFailureNotice
+            failure={
+              outcome.kind === 'syntax'
+                ? {
+                    kind: 'issues',
+                    message: t('green.trace.notJson', { message: outcome.message }),
+                    issues: [],
+                  }
+                : outcome
+            }
             heading={t('green.trace.refused')}
-            message={t('green.trace.notJson', { message: outcome.message })}
-            issues={[]}
-            lineLabel={(line) => t('definition.line', { line })}
-            testId="trace-issues"
-          />
-        ) : null}
-        {outcome.kind === 'issues' ? (
-          <IssueList
-            heading={t('green.trace.refused')}
-            message={outcome.message}
-            issues={outcome.issues}
-            lineLabel={(line) => t('definition.line', { line })}
             testId="trace-issues"
             itemTestId="trace-issue"
           />
         ) : null}
-        {outcome.kind === 'error' ? <ErrorMessage error={outcome.error} /> : null}
       </Card>
       {outcome.kind === 'done' ? (
         outcome.answer.kind === 'snapshot' ? (
@@ -348,46 +339,23 @@ function loadSharesOption(trace: SnapshotTrace, { t, tx }: I18n): ChartOption {
   const techs = technologyOrder(loads.map((l) => l.byTechnology));
   return {
     grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-    legend: {
-      top: 0,
-      right: 0,
-      icon: 'roundRect',
-      itemWidth: 10,
-      itemHeight: 10,
-      textStyle: { color: '#4b5a52' },
-    },
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (raw: unknown) => {
-        const params = (Array.isArray(raw) ? raw : [raw]) as { dataIndex: number }[];
-        const l = loads[params[0]?.dataIndex ?? 0];
-        if (!l) return '';
-        const rows = technologyOrder([l.byTechnology]).map(
-          (tech) =>
-            `<div class="tt-row"><span class="tt-dot" style="background:${technologyColour(tech)}"></span>${esc(
-              technologyName(tx, tech),
-            )}<b>${esc(formatPercent(l.byTechnology[tech]))}</b></div>`,
-        );
-        return `<div class="tt"><div class="tt-title">${esc(l.load)}</div>${rows.join('')}<div class="tt-foot">${esc(
-          t('green.trace.greenShare'),
-        )} ${esc(formatPercent(l.greenShare))}</div></div>`;
-      },
-    },
-    xAxis: {
-      type: 'value',
-      max: 1,
-      splitLine: { lineStyle: { color: GRID_COLOUR } },
-      axisLabel: { color: AXIS_COLOUR, formatter: (v: number) => formatPercent(v, 0) },
-    },
-    yAxis: {
-      type: 'category',
-      data: loads.map((l) => l.load),
-      inverse: true,
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: GRID_COLOUR } },
-      axisLabel: { color: '#4b5a52' },
-    },
+    legend: chartLegend(),
+    tooltip: axisTooltip(
+      loads,
+      (l) =>
+        tooltipHtml(
+          l.load,
+          technologyOrder([l.byTechnology]).map((tech) => [
+            technologyName(tx, tech),
+            formatPercent(l.byTechnology[tech]),
+            technologyColour(tech),
+          ]),
+          `${t('green.trace.greenShare')} ${formatPercent(l.greenShare)}`,
+        ),
+      { shadow: true },
+    ),
+    xAxis: shareAxis(),
+    yAxis: namesAxis(loads.map((l) => l.load)),
     series: techs.map((tech) => ({
       type: 'bar' as const,
       name: technologyName(tx, tech),
@@ -400,39 +368,23 @@ function loadSharesOption(trace: SnapshotTrace, { t, tx }: I18n): ChartOption {
 }
 
 function SeriesResult(props: { points: SeriesPoint[]; summary: SeriesSummary; kind: 'series' | 'zones' }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { points, summary } = props;
   const option = useMemo<ChartOption>(
     () => ({
       color: ['#35a673'],
       grid: { left: 8, right: 16, top: 16, bottom: points.length > 200 ? 48 : 8, containLabel: true },
-      tooltip: {
-        trigger: 'axis',
-        formatter: (raw: unknown) => {
-          const params = (Array.isArray(raw) ? raw : [raw]) as { dataIndex: number }[];
-          const p = points[params[0]?.dataIndex ?? 0];
-          if (!p) return '';
-          return `<div class="tt"><div class="tt-title">${esc(p.at)}</div><div class="tt-row">${esc(
-            t('green.trace.greenShare'),
-          )}<b>${esc(formatPercent(p.greenShare))}</b></div><div class="tt-row">MW<b>${esc(
-            formatNumber(p.mw),
-          )}</b></div></div>`;
-        },
-      },
-      xAxis: {
-        type: 'category',
-        data: points.map((p) => p.at.slice(0, 16).replace('T', ' ')),
-        axisTick: { show: false },
-        axisLine: { lineStyle: { color: GRID_COLOUR } },
-        axisLabel: { color: AXIS_COLOUR, hideOverlap: true },
-      },
-      yAxis: {
-        type: 'value',
-        min: 0,
-        max: 1,
-        splitLine: { lineStyle: { color: GRID_COLOUR } },
-        axisLabel: { color: AXIS_COLOUR, formatter: (v: number) => formatPercent(v, 0) },
-      },
+      tooltip: axisTooltip(points, (p) =>
+        tooltipHtml(p.at, [
+          [t('green.trace.greenShare'), formatPercent(p.greenShare)],
+          ['MW', formatNumber(p.mw)],
+        ]),
+      ),
+      xAxis: categoryAxis(
+        points.map((p) => p.at.slice(0, 16).replace('T', ' ')),
+        { hideOverlap: true },
+      ),
+      yAxis: shareAxis(),
       dataZoom: points.length > 200 ? [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }] : [],
       series: [
         {
@@ -473,28 +425,11 @@ function SeriesResult(props: { points: SeriesPoint[]; summary: SeriesSummary; ki
         ariaLabel={t('green.trace.greenShare')}
       />
       {Object.keys(summary.byMonth).length > 0 ? (
-        <table className="table table-compact green-means" data-testid="trace-months">
-          <thead>
-            <tr>
-              <th>{t('green.col.month')}</th>
-              {Object.keys(summary.byMonth).map((m) => (
-                <th key={m} className="num">
-                  {m ? formatPeriod(m, locale) : '—'}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <td>{t('green.trace.greenShare')}</td>
-              {Object.entries(summary.byMonth).map(([m, v]) => (
-                <td key={m} className="num">
-                  {formatPercent(v)}
-                </td>
-              ))}
-            </tr>
-          </tbody>
-        </table>
+        <MonthMeans
+          means={Object.entries(summary.byMonth).map(([month, mean]) => ({ month, mean }))}
+          label={t('green.trace.greenShare')}
+          testId="trace-months"
+        />
       ) : null}
     </Card>
   );

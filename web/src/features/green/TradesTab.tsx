@@ -5,9 +5,9 @@
 import { useMemo } from 'react';
 import { listTrades, uploadTradesCsv, type TradeSummary } from '../../api/green.ts';
 import { useApi } from '../../api/use-api.ts';
-import { esc } from '../../charts/axis.ts';
 import { EChart } from '../../charts/EChart.tsx';
 import { AXIS_COLOUR, GRID_COLOUR, type ChartOption } from '../../charts/echarts.ts';
+import { axisTooltip, categoryAxis, tooltipHtml } from '../../charts/option-parts.ts';
 import { Card, ErrorMessage, Loading } from '../../components/ui.tsx';
 import { formatNumber, formatQuantity } from '../../format.ts';
 import { useI18n, type I18n } from '../../i18n/index.tsx';
@@ -165,25 +165,15 @@ function settledOption(trade: TradeSummary, { t, locale }: I18n): ChartOption {
   return {
     color: ['#35a673'],
     grid: { left: 8, right: 8, top: 28, bottom: 8, containLabel: true },
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (raw: unknown) => {
-        const params = (Array.isArray(raw) ? raw : [raw]) as { dataIndex: number }[];
-        const m = months[params[0]?.dataIndex ?? 0];
-        if (!m) return '';
-        return `<div class="tt"><div class="tt-title">${esc(formatPeriod(m, locale))}</div><div class="tt-row">${esc(
-          t('green.col.settled'),
-        )}<b>${esc(formatQuantity(trade.settledByMonth[m], 'MWh'))}</b></div></div>`;
-      },
-    },
-    xAxis: {
-      type: 'category',
-      data: months.map((m) => monthLabel(m, locale)),
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: GRID_COLOUR } },
-      axisLabel: { color: AXIS_COLOUR },
-    },
+    tooltip: axisTooltip(
+      months,
+      (m) =>
+        tooltipHtml(formatPeriod(m, locale), [
+          [t('green.col.settled'), formatQuantity(trade.settledByMonth[m], 'MWh')],
+        ]),
+      { shadow: true },
+    ),
+    xAxis: categoryAxis(months.map((m) => monthLabel(m, locale))),
     yAxis: {
       type: 'value',
       name: 'MWh',

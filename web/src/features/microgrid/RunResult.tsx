@@ -23,6 +23,7 @@ import {
 import { esc } from '../../charts/axis.ts';
 import { EChart } from '../../charts/EChart.tsx';
 import { AXIS_COLOUR, GRID_COLOUR, type ChartOption } from '../../charts/echarts.ts';
+import { chartLegend, tooltipHtml, tooltipIndex } from '../../charts/option-parts.ts';
 import { Card, KpiCard } from '../../components/ui.tsx';
 import {
   commonScale,
@@ -302,28 +303,18 @@ function stackOption(labels: string[], sources: Band[], uses: Band[], line: Band
   const interval = Math.max(0, Math.round(labels.length / 12) - 1);
   return {
     grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
-    legend: {
-      top: 0,
-      left: 0,
-      icon: 'roundRect',
-      itemWidth: 10,
-      itemHeight: 10,
-      textStyle: { color: '#4b5a52' },
-    },
+    legend: chartLegend('left'),
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
       formatter: (raw: unknown) => {
         const params = (Array.isArray(raw) ? raw : [raw]) as TooltipParam[];
-        const i = params[0]?.dataIndex ?? 0;
-        const rows = params
-          .filter((p) => typeof p.value === 'number' && Math.abs(p.value) > 1e-6)
-          .map(
-            (p) =>
-              `<div class="tt-row"><span class="tt-dot" style="background:${p.color}"></span>${esc(p.seriesName)}<b>${esc(kw(p.value as number))}</b></div>`,
-          )
-          .join('');
-        return `<div class="tt"><div class="tt-title">${esc(labels[i] ?? '')}</div>${rows}</div>`;
+        return tooltipHtml(
+          labels[tooltipIndex(raw)] ?? '',
+          params
+            .filter((p) => typeof p.value === 'number' && Math.abs(p.value) > 1e-6)
+            .map((p) => [p.seriesName, kw(p.value as number), p.color]),
+        );
       },
     },
     xAxis: {

@@ -6,9 +6,10 @@ import { useMemo, useState } from 'react';
 import type { TrendResponse } from '../../../../src/server/api-types.ts';
 import { getTrend } from '../../api/parks.ts';
 import { useApi } from '../../api/use-api.ts';
-import { axisLabel, bucketTitle, esc } from '../../charts/axis.ts';
+import { axisLabel, bucketTitle } from '../../charts/axis.ts';
 import { EChart } from '../../charts/EChart.tsx';
 import { AXIS_COLOUR, GRID_COLOUR, type ChartOption } from '../../charts/echarts.ts';
+import { categoryAxis, chartLegend, tooltipHtml, tooltipIndex } from '../../charts/option-parts.ts';
 import { Card, ErrorMessage, Loading } from '../../components/ui.tsx';
 import { commonScale, displayUnit, formatNumber, formatPercent, type Locale } from '../../format.ts';
 import { useI18n, type I18n } from '../../i18n/index.tsx';
@@ -130,39 +131,25 @@ function trendOption(
   return {
     color: data.series.map((s, i) => carrierColour(s.carrier, i)),
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    legend: {
-      top: 0,
-      right: 0,
-      icon: 'roundRect',
-      itemWidth: 10,
-      itemHeight: 10,
-      textStyle: { color: '#4b5a52' },
-    },
+    legend: chartLegend(),
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
       formatter: (raw: unknown) => {
         const params = (Array.isArray(raw) ? raw : [raw]) as TooltipParam[];
-        const i = params[0]?.dataIndex ?? 0;
-        const title = bucketTitle(starts[i] ?? 0, data.resolution, timeZone, locale);
-        const rows = params.map(
-          (p) =>
-            `<div class="tt-row"><span class="tt-dot" style="background:${p.color}"></span>${esc(p.seriesName)}<b>${
-              typeof p.value === 'number' ? `${formatNumber(p.value)} ${esc(unit)}` : esc(t('trend.missing'))
-            }</b></div>`,
+        const i = tooltipIndex(raw);
+        return tooltipHtml(
+          bucketTitle(starts[i] ?? 0, data.resolution, timeZone, locale),
+          params.map((p) => [
+            p.seriesName,
+            typeof p.value === 'number' ? `${formatNumber(p.value)} ${unit}` : t('trend.missing'),
+            p.color,
+          ]),
+          `${t('trend.tooltipCoverage')} ${formatPercent(coverageAt(i))}`,
         );
-        return `<div class="tt"><div class="tt-title">${esc(title)}</div>${rows.join('')}<div class="tt-foot">${esc(
-          t('trend.tooltipCoverage'),
-        )} ${formatPercent(coverageAt(i))}</div></div>`;
       },
     },
-    xAxis: {
-      type: 'category',
-      data: labels,
-      axisLine: { lineStyle: { color: GRID_COLOUR } },
-      axisTick: { show: false },
-      axisLabel: { color: AXIS_COLOUR, hideOverlap: true },
-    },
+    xAxis: categoryAxis(labels, { hideOverlap: true }),
     yAxis: {
       type: 'value',
       name: unit,

@@ -1,7 +1,13 @@
 /** The park definition file: load it, edit it (or pick a file), apply it; show the summary or the errors by line. */
 import { useEffect, useRef, useState } from 'react';
 import { getDefinition, putDefinition, type ApplyCounts, type ApplySummary } from '../../api/setup.ts';
-import { IssueList, saveFailure, selectLine, type SaveFailure } from '../../components/file-editor.tsx';
+import {
+  IssueList,
+  LoadFileButton,
+  saveFailure,
+  selectLine,
+  type SaveFailure,
+} from '../../components/file-editor.tsx';
 import { Card, ErrorMessage, Loading } from '../../components/ui.tsx';
 import { formatCount } from '../../format.ts';
 import { useI18n } from '../../i18n/index.tsx';
@@ -41,28 +47,19 @@ export function DefinitionEditor() {
 
   const goToLine = (line: number) => selectLine(area.current, text, line);
 
-  const pickFile = (file: File | undefined) => {
-    if (!file) return;
-    void file.text().then((content) => {
-      setText(content);
-      setOutcome({ kind: 'none' });
-    });
-  };
-
   return (
     <Card
       title={t('definition.editor')}
       actions={
         <>
-          <label className="btn btn-small file-btn">
-            {t('definition.load')}
-            <input
-              type="file"
-              accept=".yaml,.yml,.json,text/yaml,application/json"
-              onChange={(e) => pickFile(e.target.files?.[0])}
-              data-testid="definition-file"
-            />
-          </label>
+          <LoadFileButton
+            accept=".yaml,.yml,.json,text/yaml,application/json"
+            onText={(content) => {
+              setText(content);
+              setOutcome({ kind: 'none' });
+            }}
+            testId="definition-file"
+          />
           <button type="button" className="btn btn-small" onClick={load}>
             {t('definition.reload')}
           </button>

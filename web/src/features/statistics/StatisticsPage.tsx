@@ -7,7 +7,8 @@
 import { useState } from 'react';
 import { getStatistics, listStatisticBatches } from '../../api/carbon.ts';
 import { useApi } from '../../api/use-api.ts';
-import { Card, ErrorMessage, Loading, PageHeader } from '../../components/ui.tsx';
+import { OrganisationSelect, useOrganisationParam } from '../../components/organisation-select.tsx';
+import { Card, ErrorMessage, Loading, PageHeader, Segmented } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { lastDayOf, parsePeriod } from '../../period.ts';
 import { useQueryParam } from '../../router.ts';
@@ -27,15 +28,11 @@ function defaultMonth(period: string, latestDay: string | null): string {
 
 export default function StatisticsPage() {
   const { t } = useI18n();
-  const { park, period, scope, orgName, user } = usePark();
+  const { park, period, orgName, user } = usePark();
   // Verifiers read what was entered; park admins and enterprise users enter it.
   const canWrite = user.role !== 'auditor';
-  const [orgParam, setOrg] = useQueryParam('org');
+  const [organisation, setOrg] = useOrganisationParam('first');
   const [monthParam, setMonth] = useQueryParam('month');
-  const organisation =
-    scope ??
-    (orgParam && park.organisations.some((o) => o.id === orgParam) ? orgParam : park.organisations[0]?.id) ??
-    null;
   const month =
     monthParam && /^\d{4}-\d{2}$/.test(monthParam) ? monthParam : defaultMonth(period, park.latestDay);
   const [listScope, setListScope] = useState<'month' | 'year'>('month');
@@ -57,24 +54,12 @@ export default function StatisticsPage() {
     <>
       <PageHeader title={t('statistics.title')} subtitle={t('statistics.subtitle')} testId="page-title" />
       <div className="filters account-controls" data-testid="statistics-controls">
-        <label className="inline-field">
-          <span>{t('statistics.organisation')}</span>
-          {scope ? (
-            <strong data-testid="stat-org-fixed">{orgName(scope)}</strong>
-          ) : (
-            <select
-              value={organisation ?? ''}
-              onChange={(e) => setOrg(e.target.value)}
-              data-testid="stat-org"
-            >
-              {park.organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </label>
+        <OrganisationSelect
+          label={t('statistics.organisation')}
+          value={organisation}
+          onChange={setOrg}
+          testId="stat-org"
+        />
         <label className="inline-field">
           <span>{t('statistics.month')}</span>
           <input
@@ -113,20 +98,13 @@ export default function StatisticsPage() {
             })}
             testId="stat-values-card"
             actions={
-              <div className="segmented" role="group">
-                {(['month', 'year'] as const).map((k) => (
-                  <button
-                    key={k}
-                    type="button"
-                    className={k === listScope ? 'seg seg-active' : 'seg'}
-                    aria-pressed={k === listScope}
-                    onClick={() => setListScope(k)}
-                    data-testid={`stat-list-${k}`}
-                  >
-                    {t(`statistics.list.${k}`)}
-                  </button>
-                ))}
-              </div>
+              <Segmented
+                options={['month', 'year'] as const}
+                value={listScope}
+                onChange={setListScope}
+                label={(k) => t(`statistics.list.${k}`)}
+                testId="stat-list"
+              />
             }
           >
             {list.state === 'error' ? <ErrorMessage error={list.error} onRetry={list.reload} /> : null}
