@@ -647,13 +647,19 @@ export class ParkData {
   }
 
   /** The green-electricity consumption statement of an organisation (an enterprise user: its own). */
-  async greenStatement(period: string, organisation: string | undefined, gridShare?: string) {
+  async greenStatement(
+    period: string,
+    organisation: string | undefined,
+    gridShare?: string,
+    contract?: string,
+  ) {
     const org = await this.organisation(organisation);
     if (org === undefined)
       throw new AppError('BAD_INPUT', 'a statement is for one organisation: give organisation');
     return green.statementFor(this.pool, this.park.id, org, {
       period,
       ...(gridShare ? { gridShare } : {}),
+      ...(contract ? { allocation: green.parseContracts(contract.split(';')) } : {}),
       nowMs: this.now(),
     });
   }

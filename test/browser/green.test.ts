@@ -165,6 +165,27 @@ describe('park admin', () => {
     await screenshot(page, 'green-matching');
   });
 
+  test('matching by contract: the park PV all to DC, as the API computes it', async () => {
+    const { page, context } = s;
+    await open(page, app.server.url, green('matching'));
+    await page.getByTestId('green-contract').fill('OPS-EL-PV=DC:1');
+    await page.getByTestId('green-contract').press('Enter');
+    const pv = page.locator('[data-testid="matching-shared-row"][data-resource="OPS-EL-PV"]');
+    await expect.poll(() => pv.getAttribute('data-rule')).toBe('contract');
+    const api = await getJson<MatchingAnswer>(
+      context,
+      `api/parks/${app.park}/green/matching?period=${app.month}&contract=${encodeURIComponent('OPS-EL-PV=DC:1')}`,
+    );
+    const dc = api.result.consumers.find((c) => c.id === 'DC')!;
+    const row = page.locator('[data-testid="matching-row"][data-consumer="DC"]');
+    await expect
+      .poll(() => row.getByTestId('matching-hourly').innerText())
+      .toBe(formatPercent(dc.hourly.matchedShare));
+    // Everything of the PV went to DC: nothing to the others.
+    const given = Object.entries(api.result.shared.find((x) => x.id === 'OPS-EL-PV')!.allocatedMwh);
+    expect(given.filter(([, mwh]) => mwh > 0).map(([id]) => id)).toEqual(['DC']);
+  });
+
   test('statement: DC’s sources list contract YN-GP-2025-017; the same statement downloads as JSON', async () => {
     const { page, context } = s;
     await open(page, app.server.url, green('statement', '&org=DC'));

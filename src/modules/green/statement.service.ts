@@ -10,7 +10,7 @@ import { parkSnapshot } from '../registry/index.ts';
 import * as repo from './green.repo.ts';
 import { spansText } from './ledger.ts';
 import { claimsOverlapping } from './ledger.service.ts';
-import { matchingFor } from './matching.service.ts';
+import { matchingFor, type MatchingQuery } from './matching.service.ts';
 import type { GreenStatement, StatementSource } from './types.ts';
 
 /** The statement of organisation `organisation` over `period` (`2025`, `2025-Q1`, `2025-03`, `FROM..TO`). */
@@ -18,7 +18,7 @@ export async function statementFor(
   pool: pg.Pool,
   parkId: string,
   organisation: string,
-  query: { period: string; gridShare?: string; nowMs?: number },
+  query: { period: string; gridShare?: string; allocation?: MatchingQuery['allocation']; nowMs?: number },
 ): Promise<GreenStatement> {
   const snapshot = await parkSnapshot(pool, parkId);
   const org = snapshot.allOrganisations.find((o) => o.id === organisation);
@@ -27,6 +27,7 @@ export async function statementFor(
     period: query.period,
     heatMaps: [organisation],
     ...(query.gridShare ? { gridShare: query.gridShare } : {}),
+    ...(query.allocation ? { allocation: query.allocation } : {}),
     ...(query.nowMs !== undefined ? { nowMs: query.nowMs } : {}),
   });
   const c = answer.result.consumers.find((x) => x.id === organisation)!;

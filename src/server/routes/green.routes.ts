@@ -297,7 +297,7 @@ export function greenRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (req) => {
       const q = req.query;
-      return (await ctx.gate(req, 'read')).greenStatement(q.period, q.organisation, q.gridShare);
+      return (await ctx.gate(req, 'read')).greenStatement(q.period, q.organisation, q.gridShare, q.contract);
     },
   );
 

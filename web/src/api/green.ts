@@ -102,11 +102,16 @@ export interface MatchingScope {
   period: string;
   /** Data set id, 'id@version' or 'none'; null: the server's default (the first hourly set). */
   gridShare: string | null;
+  /** Shared resources divided by contract ('OPS-EL-PV=ALU:0.5,DC:0.3;…'); null: pro rata to consumption. */
+  contract: string | null;
 }
 
 export const getMatching = (park: string, scope: MatchingScope, signal?: AbortSignal) =>
   apiGet<MatchingAnswer>(
-    parkPath(park, `/green/matching${query({ period: scope.period, gridShare: scope.gridShare })}`),
+    parkPath(
+      park,
+      `/green/matching${query({ period: scope.period, gridShare: scope.gridShare, contract: scope.contract })}`,
+    ),
     signal,
   );
 
@@ -114,7 +119,7 @@ export const getMatching = (park: string, scope: MatchingScope, signal?: AbortSi
 export const statementUrl = (park: string, scope: MatchingScope, organisation: string) =>
   parkPath(
     park,
-    `/green/statement${query({ period: scope.period, organisation, gridShare: scope.gridShare })}`,
+    `/green/statement${query({ period: scope.period, organisation, gridShare: scope.gridShare, contract: scope.contract })}`,
   );
 
 export const getStatement = (

@@ -1070,6 +1070,9 @@ export const en: Messages = {
   'green.rule.single-consumer-aggregate': 'The park: one aggregate consumer',
   'green.rule.pro_rata': 'pro rata to load',
   'green.rule.contract': 'fixed contract shares',
+  'green.contract': 'By contract',
+  'green.contract.hint':
+    'Divide a shared resource by contract shares instead of pro rata to load: RESOURCE=ORG:SHARE,… (several resources separated by ;), e.g. OPS-EL-PV=ALU:0.5,DC:0.3',
   'green.resource.source': 'source',
   'green.resource.storage': 'storage',
   'green.resource.certificates': 'certificates',

@@ -1050,6 +1050,9 @@ export const zhCN = {
   'green.rule.single-consumer-aggregate': '园区整体：按单一用户汇总计算',
   'green.rule.pro_rata': '按负荷比例分摊',
   'green.rule.contract': '按合同比例分摊',
+  'green.contract': '按合同分摊',
+  'green.contract.hint':
+    '共享资源按合同份额分给企业，代替按负荷比例：资源=企业:份额,…（多个资源以 ; 分隔），如 OPS-EL-PV=ALU:0.5,DC:0.3',
   'green.resource.source': '电源',
   'green.resource.storage': '储能',
   'green.resource.certificates': '绿证',

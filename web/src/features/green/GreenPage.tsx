@@ -28,6 +28,7 @@ export default function GreenPage() {
     href(route.segments, {
       period: route.query.get('period') ?? undefined,
       gridShare: route.query.get('gridShare') ?? undefined,
+      contract: route.query.get('contract') ?? undefined,
       tab,
     });
   return (

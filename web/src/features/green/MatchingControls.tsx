@@ -1,7 +1,8 @@
 /**
  * What matching and the statement are computed over: whole months of the app's period (a month, quarter or year;
- * a day or range of days becomes the months that hold it) and the grid's green share data set (`?gridShare=`:
- * absent = the server's default, the first hourly set; 'none' = the grid counts as 0 % green).
+ * a day or range of days becomes the months that hold it), the grid's green share data set (`?gridShare=`:
+ * absent = the server's default, the first hourly set; 'none' = the grid counts as 0 % green), and shared resources
+ * divided by contract instead of pro rata (`?contract=`).
  */
 import type { ReactNode } from 'react';
 import { listGridShares, type MatchingScope } from '../../api/green.ts';
@@ -16,13 +17,15 @@ import { AccountPeriodPicker } from '../carbon/AccountPeriodPicker.tsx';
 export function useMatchingScope(): MatchingScope {
   const { period } = usePark();
   const [gridShare] = useQueryParam('gridShare');
-  return { period: accountPeriod(period), gridShare: gridShare || null };
+  const [contract] = useQueryParam('contract');
+  return { period: accountPeriod(period), gridShare: gridShare || null, contract: contract || null };
 }
 
 export function MatchingControls({ children }: { children?: ReactNode }) {
   const { t } = useI18n();
   const { park } = usePark();
   const [gridShare, setGridShare] = useQueryParam('gridShare');
+  const [contract, setContract] = useQueryParam('contract');
   const sets = useApi((signal) => listGridShares(park.id, signal), [park.id]);
   return (
     <div className="filters account-controls no-print" data-testid="matching-controls">
@@ -45,6 +48,21 @@ export function MatchingControls({ children }: { children?: ReactNode }) {
             <option value={gridShare}>{gridShare}</option>
           ) : null}
         </select>
+      </label>
+      <label className="inline-field" title={t('green.contract.hint')}>
+        <span>{t('green.contract')}</span>
+        {/* Committed on Enter or leaving the field, so that a half-typed rule is not sent. */}
+        <input
+          key={contract ?? ''}
+          className="mono"
+          defaultValue={contract ?? ''}
+          placeholder="OPS-EL-PV=ALU:0.5,DC:0.3"
+          onBlur={(e) => setContract(e.target.value.trim() || null)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') setContract(e.currentTarget.value.trim() || null);
+          }}
+          data-testid="green-contract"
+        />
       </label>
       {children}
     </div>

@@ -23,7 +23,7 @@ export function MatchingTab() {
   const matchingScope = useMatchingScope();
   const answer = useApi(
     (signal) => getMatching(park.id, matchingScope, signal),
-    [park.id, matchingScope.period, matchingScope.gridShare],
+    [park.id, matchingScope.period, matchingScope.gridShare, matchingScope.contract],
   );
   const data = answer.data;
   return (
@@ -154,7 +154,7 @@ function SharedResources({ answer }: { answer: MatchingAnswer }) {
         </thead>
         <tbody>
           {shared.map((s) => (
-            <tr key={s.id}>
+            <tr key={s.id} data-testid="matching-shared-row" data-resource={s.id} data-rule={s.rule}>
               <td className="nowrap">
                 <span className="mono">{s.id}</span>{' '}
                 <span className="muted small">{tx(`green.resource.${s.resource}`, s.resource)}</span>

@@ -25,7 +25,9 @@ export function StatementTab() {
   const matchingScope = useMatchingScope();
   const statement = useApi(
     (signal) => getStatement(park.id, matchingScope, organisation ?? '', signal),
-    organisation ? [park.id, matchingScope.period, matchingScope.gridShare, organisation] : null,
+    organisation
+      ? [park.id, matchingScope.period, matchingScope.gridShare, matchingScope.contract, organisation]
+      : null,
   );
   const data = statement.data;
   return (
