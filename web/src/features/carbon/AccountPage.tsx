@@ -8,7 +8,6 @@ import { useState } from 'react';
 import {
   explainUrl,
   getAccount,
-  listProfiles,
   type Account,
   type AccountAnswer,
   type AccountClose,
@@ -48,7 +47,6 @@ export default function AccountPage() {
     (signal) => getAccount(park.id, request, signal),
     [park.id, months, organisation, profileParam],
   );
-  const profiles = useApi((signal) => listProfiles(park.id, signal), [park.id]);
   const [showCurrent, setShowCurrent] = useState(false);
 
   const subtitle = `${organisation ? orgName(organisation) : park.name} · ${formatAccountPeriod(months, locale)}`;
@@ -92,15 +90,7 @@ export default function AccountPage() {
           parkOption={t('account.scopePark', { park: park.name })}
           testId="account-scope"
         />
-        <label className="inline-field">
-          <span>{t('account.profile')}</span>
-          <ProfileSelect
-            profiles={profiles.data?.profiles ?? []}
-            value={profileParam}
-            onChange={setProfile}
-            testId="account-profile"
-          />
-        </label>
+        <ProfileSelect value={profileParam} onChange={setProfile} testId="account-profile" />
       </div>
       {answer.state === 'error' ? <ErrorMessage error={answer.error} onRetry={answer.reload} /> : null}
       {data ? (

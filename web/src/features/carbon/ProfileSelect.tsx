@@ -1,28 +1,38 @@
-/** The method profile choice: every version of every profile, or the park's default (empty). */
-import type { MethodProfile } from '../../api/carbon.ts';
+/** The method profile choice of a page's filters: every version of every profile, or the park's default (empty). */
+import { listProfiles } from '../../api/carbon.ts';
+import { useApi } from '../../api/use-api.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { usePark } from '../../shell/park-context.tsx';
+import { profileName, profileRef, sortProfiles } from '../factors/profile-view.ts';
 
-/** Every profile version, newest first within an id; empty: the park's default. */
+/**
+ * A labelled select of the park's profile versions (it loads them), in the profile table's order; '' is the park's
+ * default.
+ * @example <ProfileSelect value={profile} onChange={setProfile} testId="account-profile" />
+ */
 export function ProfileSelect(props: {
-  profiles: readonly MethodProfile[];
   value: string | null;
   onChange: (v: string | null) => void;
   testId: string;
 }) {
   const { t, locale } = useI18n();
-  const sorted = [...props.profiles].sort((a, b) => a.id.localeCompare(b.id) || b.version - a.version);
+  const { park } = usePark();
+  const profiles = useApi((signal) => listProfiles(park.id, signal), [park.id]);
   return (
-    <select
-      value={props.value ?? ''}
-      onChange={(e) => props.onChange(e.target.value || null)}
-      data-testid={props.testId}
-    >
-      <option value="">{t('account.profileDefault')}</option>
-      {sorted.map((p) => (
-        <option key={`${p.id}@${p.version}`} value={`${p.id}@${p.version}`}>
-          {locale === 'en' && p.nameEn ? p.nameEn : p.name} · {p.id}@{p.version}
-        </option>
-      ))}
-    </select>
+    <label className="inline-field">
+      <span>{t('account.profile')}</span>
+      <select
+        value={props.value ?? ''}
+        onChange={(e) => props.onChange(e.target.value || null)}
+        data-testid={props.testId}
+      >
+        <option value="">{t('account.profileDefault')}</option>
+        {sortProfiles(profiles.data?.profiles ?? []).map((p) => (
+          <option key={profileRef(p)} value={profileRef(p)}>
+            {profileName(p, locale)} · {profileRef(p)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -5,7 +5,6 @@
  * thresholds there, which saves the set's next version and scores against it. Park-level: no enterprise users.
  */
 import { Fragment, useState } from 'react';
-import { listProfiles } from '../../api/carbon.ts';
 import {
   getScorecard,
   listIndicatorSets,
@@ -66,7 +65,6 @@ function ScorecardView() {
     [park.id, year, setParam, profileParam],
   );
   const sets = useApi((signal) => listIndicatorSets(park.id, signal), [park.id]);
-  const profiles = useApi((signal) => listProfiles(park.id, signal), [park.id]);
   const [saved, setSaved] = useState<IndicatorSet | null>(null);
 
   const onSaved = (next: IndicatorSet) => {
@@ -112,15 +110,7 @@ function ScorecardView() {
             ))}
           </select>
         </label>
-        <label className="inline-field">
-          <span>{t('account.profile')}</span>
-          <ProfileSelect
-            profiles={profiles.data?.profiles ?? []}
-            value={profileParam}
-            onChange={setProfile}
-            testId="scorecard-profile"
-          />
-        </label>
+        <ProfileSelect value={profileParam} onChange={setProfile} testId="scorecard-profile" />
       </div>
       {saved ? (
         <div className="success-box" role="status" data-testid="threshold-saved">
