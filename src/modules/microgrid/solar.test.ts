@@ -50,7 +50,11 @@ describe('solarPosition (NOAA algorithm)', () => {
     expect(Math.abs(p.declinationDeg - -9.31434)).toBeLessThan(1 / 60);
     expect(Math.abs(p.equationOfTimeMinutes - 14.641503)).toBeLessThan(0.05);
     expect(Math.abs(p.earthSunDistanceAu - 0.9965422974)).toBeLessThan(1e-5);
-    // What this implementation gives today, so that a change shows: 50.1086°, 194.3426°.
+    // The NOAA spreadsheet (NOAA_Solar_Calculations_day.xls) worked cell by cell apart from this code, with its own
+    // acos azimuth formula: JD 2452929.5 + 19:30:30 = 2452930.312847, JC 0.0379278, declination −9.31580°,
+    // EoT 14.6466 min, true solar time 19:30:30 UTC + 14.6466 − 4 × 105.1786 = 764.43 min → hour angle 11.1081°;
+    // cos z = sin φ sin δ + cos φ cos δ cos h → geometric zenith 50.12793°, refraction 58.1/tan e − … = 0.01929°:
+    // zenith 50.10864°; azimuth acos((sin φ cos z − sin δ)/(cos φ sin z)) + 180 = 194.34258°.
     expect(p.zenithDeg).toBeCloseTo(50.1086, 3);
     expect(p.azimuthDeg).toBeCloseTo(194.3426, 3);
   });
