@@ -8,7 +8,7 @@ import { AppError } from '../../lib/errors.ts';
 import { canonicalJson } from '../../lib/json.ts';
 import { nextBucketStart, parseDateOrInstant } from '../../lib/time.ts';
 import { convertAmount } from '../../lib/units.ts';
-import { claimEvidence, claimsOverlapping, monthsOf, type LedgerClaim } from '../green/index.ts';
+import { claimEvidence, claimsOverlapping, monthsOf, periodSpan, type LedgerClaim } from '../green/index.ts';
 import { parkSnapshot, type MeterRow, type ParkSnapshot } from '../registry/index.ts';
 import { expectedSlots, meterTotalsOver, monthStamps, type MeterAmounts } from '../telemetry/index.ts';
 import { computeAccount } from './account.ts';
@@ -28,38 +28,9 @@ import type {
 
 /** Months of an accounting period: `2025`, `2025-Q2`, `2025-03` or `2025-01..2025-06` (both months included). */
 export function accountMonths(text: string): string[] {
-  const t = text.trim();
-  const bad = (reason: string) => new AppError('BAD_INPUT', `period "${text}": ${reason}`);
-  const range = (fromY: number, fromM: number, toY: number, toM: number) => {
-    const out: string[] = [];
-    for (let y = fromY, m = fromM; y < toY || (y === toY && m <= toM); m === 12 ? (y++, (m = 1)) : m++)
-      out.push(`${y}-${String(m).padStart(2, '0')}`);
-    return out;
-  };
-  let m = /^(\d{4})$/.exec(t);
-  if (m) return range(Number(m[1]), 1, Number(m[1]), 12);
-  if ((m = /^(\d{4})-Q([1-4])$/i.exec(t))) {
-    const q = Number(m[2]);
-    return range(Number(m[1]), q * 3 - 2, Number(m[1]), q * 3);
-  }
-  const month = (s: string) => {
-    const mm = /^(\d{4})-(\d{2})$/.exec(s);
-    if (!mm || Number(mm[2]) < 1 || Number(mm[2]) > 12) throw bad(`"${s}" is not a month (YYYY-MM)`);
-    return [Number(mm[1]), Number(mm[2])] as const;
-  };
-  const parts = t.split('..');
-  if (parts.length === 1 && /^\d{4}-\d{2}$/.test(t)) {
-    const [y, mo] = month(t);
-    return range(y, mo, y, mo);
-  }
-  if (parts.length === 2) {
-    const [fy, fm] = month(parts[0]!);
-    const [ty, tm] = month(parts[1]!);
-    if (ty * 12 + tm < fy * 12 + fm) throw bad('the last month is before the first');
-    if (ty * 12 + tm - (fy * 12 + fm) >= 120) throw bad('at most 120 months');
-    return range(fy, fm, ty, tm);
-  }
-  throw bad('expected YYYY, YYYY-Qn, YYYY-MM or YYYY-MM..YYYY-MM');
+  const months = monthsOf(periodSpan(text));
+  if (months.length > 120) throw new AppError('BAD_INPUT', `period "${text}": at most 120 months`);
+  return months;
 }
 
 /** The UTC instants at which a park-local month starts and the next one starts. */
