@@ -1,15 +1,12 @@
 /** Green electricity: the certificate ledger, green-power trades, the grid's green share, matching and tracing. */
 export * from './types.ts';
-export { Ledger, expiryMonth, isExpired, monthsOf, replay, spansText, VALIDITY_MONTHS } from './ledger.ts';
+export { monthsOf, periodSpan } from './ledger.ts';
 export {
   applyLedgerOperation,
   claimEvidence,
   claimsOverlapping,
   importCertificatesCsv,
-  importRaw,
   ledgerView,
-  listImports,
-  localMonth,
 } from './ledger.service.ts';
 export {
   gridShareSets,
@@ -21,9 +18,8 @@ export {
   listTrades,
   type GridShareStatus,
 } from './trade.service.ts';
-export { periodSpan } from './ledger.ts';
 export { matchingFor, parseContracts, type MatchingQuery } from './matching.service.ts';
-export { GREEN_MATCHING_METHOD, heatMapToJson, matchGreenSupply, matchingResultToJson } from './matching.ts';
+export { matchGreenSupply, matchingResultToJson } from './matching.ts';
 export { statementFor } from './statement.service.ts';
 export * from './trace.ts';
 export * from './trace-zones.ts';

@@ -342,6 +342,3 @@ export function claimEvidence(c: LedgerClaim): string {
     c.tradeIds.length ? `; trades ${c.tradeIds.join(', ')}` : ''
   }`;
 }
-
-/** Imports of the park (files received), newest first. */
-export { listImports, importRaw } from './green.repo.ts';

@@ -31,15 +31,13 @@ export const CERTIFICATE_TECHNOLOGIES = [
 ] as const;
 export type CertificateTechnology = (typeof CERTIFICATE_TECHNOLOGIES)[number];
 
-/** Technologies whose electricity counts as green (zero-carbon renewable generation). */
-export const GREEN_TECHNOLOGIES: readonly string[] = [
-  'pv',
-  'wind',
-  'hydro',
-  'biomass',
-  'geothermal',
-  'ocean',
-];
+/**
+ * Technologies whose metered electricity counts as green: those that receive certificates, named (a meter's
+ * technology is one of the park model's, which has no catch-all renewable).
+ */
+export const GREEN_TECHNOLOGIES: readonly string[] = CERTIFICATE_TECHNOLOGIES.filter(
+  (t) => t !== 'other_renewable',
+);
 
 /** A park-local span of whole months, both included, YYYY-MM. */
 export interface MonthSpan {
