@@ -210,37 +210,6 @@ export async function insertImport(
   return Number(rows[0]!.id);
 }
 
-/** The park's imports, newest first (without their raw text). */
-export async function listImports(db: Queryable, parkId: string, limit = 100): Promise<ImportRecord[]> {
-  const { rows } = await db.query<
-    Omit<ImportRecord, 'createdAt' | 'id' | 'eventId'> & {
-      id: string;
-      eventId: string | null;
-      createdAt: number;
-    }
-  >(
-    `SELECT id, kind, file, sha256, received, accepted, unchanged, rejected, event_id AS "eventId", actor,
-       created_at AS "createdAt"
-     FROM green_import WHERE park_id = $1 ORDER BY id DESC LIMIT $2`,
-    [parkId, limit],
-  );
-  return rows.map((r) => ({
-    ...r,
-    id: Number(r.id),
-    eventId: r.eventId === null ? null : Number(r.eventId),
-    createdAt: new Date(r.createdAt).toISOString(),
-  }));
-}
-
-/** The raw text of an import. */
-export async function importRaw(db: Queryable, parkId: string, id: number): Promise<string | undefined> {
-  const { rows } = await db.query<{ raw: string }>(
-    `SELECT raw FROM green_import WHERE park_id = $1 AND id = $2`,
-    [parkId, id],
-  );
-  return rows[0]?.raw;
-}
-
 interface TradeDbRow {
   id: string;
   version: number;
@@ -304,16 +273,20 @@ export async function insertTrade(
   );
 }
 
-/** The latest settled volume of every (trade, period) of the park, with its version. */
+/**
+ * The latest settled volume of every (trade, period) of the park, with its version; `hours`: only hour starts (ISO
+ * UTC) in [from, to], both included.
+ */
 export async function latestSettlements(
   db: Queryable,
   parkId: string,
-  tradeId?: string,
+  hours?: { from: string; to: string },
 ): Promise<(TradeSettlement & { version: number })[]> {
   const { rows } = await db.query<{ trade_id: string; at: string; mwh: number; version: number }>(
     `SELECT DISTINCT ON (trade_id, at) trade_id, at, mwh, version FROM green_trade_settlement
-     WHERE park_id = $1 AND ($2::text IS NULL OR trade_id = $2) ORDER BY trade_id, at, version DESC`,
-    [parkId, tradeId ?? null],
+     WHERE park_id = $1 AND ($2::text IS NULL OR (length(at) > 7 AND at COLLATE "C" >= $2 AND at COLLATE "C" <= $3))
+     ORDER BY trade_id, at, version DESC`,
+    [parkId, hours?.from ?? null, hours?.to ?? null],
   );
   return rows.map((r) => ({ tradeId: r.trade_id, at: r.at, mwh: r.mwh, version: r.version }));
 }
@@ -383,16 +356,22 @@ export async function insertGridShareSet(
   );
 }
 
-/** Values of a data set version between two keys (months YYYY-MM or ISO hour starts), both included. */
+/**
+ * Values of a data set version, optionally only between two keys (months YYYY-MM or ISO UTC hour starts, both
+ * included: the keys of one set have one format, so they compare as text).
+ */
 export async function gridShareValues(
   db: Queryable,
   parkId: string,
   id: string,
   version: number,
+  range?: { from: string; to: string },
 ): Promise<{ at: string; share: number }[]> {
   const { rows } = await db.query<{ at: string; share: number }>(
-    `SELECT at, share FROM grid_share_value WHERE park_id = $1 AND set_id = $2 AND version = $3 ORDER BY at COLLATE "C"`,
-    [parkId, id, version],
+    `SELECT at, share FROM grid_share_value WHERE park_id = $1 AND set_id = $2 AND version = $3
+       AND ($4::text IS NULL OR (at COLLATE "C" >= $4 AND at COLLATE "C" <= $5))
+     ORDER BY at COLLATE "C"`,
+    [parkId, id, version, range?.from ?? null, range?.to ?? null],
   );
   return rows;
 }

@@ -27,7 +27,7 @@ import type {
   StorageProfile,
 } from './matching-types.ts';
 import { hourlySettlements } from './trade.service.ts';
-import { GREEN_TECHNOLOGIES, type LedgerClaim, type MatchingAnswer } from './types.ts';
+import { GREEN_TECHNOLOGIES, type GreenTrade, type LedgerClaim, type MatchingAnswer } from './types.ts';
 
 const HOUR_MS = 3_600_000;
 /** Below this share of expected readings a matching says so (standards.md §7: completeness ≥ 90 %). */
@@ -86,6 +86,15 @@ export async function matchingFor(
   parkId: string,
   query: MatchingQuery,
 ): Promise<MatchingAnswer> {
+  return (await matchWithInputs(pool, parkId, query)).answer;
+}
+
+/** A matching with what it was computed from (the statement shows the claims' spans and the trades' contracts). */
+export async function matchWithInputs(
+  pool: pg.Pool,
+  parkId: string,
+  query: MatchingQuery,
+): Promise<{ answer: MatchingAnswer; snapshot: ParkSnapshot; claims: LedgerClaim[]; trades: GreenTrade[] }> {
   const snapshot = await parkSnapshot(pool, parkId);
   const tz = snapshot.park.timezone;
   const span = periodSpan(query.period);
@@ -134,7 +143,7 @@ export async function matchingFor(
     switch (s.role) {
       case 'import':
       case 'consumption':
-        add(m, loadGroup.get(org)!, s.internalTransfer && s.role === 'import' ? 1 : 1);
+        add(m, loadGroup.get(org)!, 1);
         break;
       case 'export':
         add(m, loadGroup.get(org)!, -1);
@@ -204,9 +213,11 @@ export async function matchingFor(
     };
     return profile;
   };
-  const settlements = await hourlySettlements(pool, parkId);
-  const trades = await repo.latestTrades(pool, parkId);
-  const claims = await claimsOverlapping(pool, parkId, span.from, span.to);
+  const [settlements, trades, claims] = await Promise.all([
+    hourlySettlements(pool, parkId, startMs, endMs),
+    repo.latestTrades(pool, parkId),
+    claimsOverlapping(pool, parkId, span.from, span.to),
+  ]);
   for (const o of orgs) {
     const load = series[loadGroup.get(o.id)!]!;
     for (let h = 0; h < hours; h++) if (load[h]! < 0) load[h] = 0;
@@ -296,7 +307,7 @@ export async function matchingFor(
     : [];
 
   // ---- The grid's green share.
-  const grid = await gridShareFor(pool, parkId, query.gridShare, startMs, hours, months, tz);
+  const grid = await gridShareFor(pool, parkId, query.gridShare, startMs, hours, months);
   if (grid.warning) warnings.push(grid.warning);
 
   // Contract shares asked for replace pro rata, resource by resource.
@@ -351,7 +362,7 @@ export async function matchingFor(
     warnings.push(
       `data completeness ${(share * 100).toFixed(1)} % (below ${COMPLETENESS_WARNING * 100} %): hours without readings count as no load and no supply, while claimed certificates count for whole months`,
     );
-  return {
+  const answer: MatchingAnswer = {
     park: parkId,
     period: span,
     result,
@@ -371,6 +382,7 @@ export async function matchingFor(
     },
     warnings,
   };
+  return { answer, snapshot, claims, trades };
 }
 
 function monthStart(month: string, tz: string): number {
@@ -432,7 +444,6 @@ async function gridShareFor(
   startMs: number,
   hours: number,
   months: readonly string[],
-  tz: string,
 ): Promise<{ share?: GridGreenShare; meta: MatchingAnswer['gridShare']; warning?: string }> {
   if (wanted === 'none') return { meta: null };
   const [idPart, versionPart] = (wanted ?? '').split('@');
@@ -453,7 +464,19 @@ async function gridShareFor(
     if (!v) throw new AppError('NOT_FOUND', `data set ${set.id} has no version ${versionPart}`);
     set = v;
   }
-  const values = await repo.gridShareValues(pool, parkId, set.id, set.version);
+  // Only the period's values: hour starts (ISO UTC) from the first hour to the last, or the months.
+  const values = await repo.gridShareValues(
+    pool,
+    parkId,
+    set.id,
+    set.version,
+    set.resolution === 'month'
+      ? { from: months[0]!, to: months[months.length - 1]! }
+      : {
+          from: new Date(startMs).toISOString(),
+          to: new Date(startMs + (hours - 1) * HOUR_MS).toISOString(),
+        },
+  );
   const source = `${set.label} (${set.id} v${set.version}, ${set.status}): ${set.source}`;
   let missing = 0;
   let share: GridGreenShare;
@@ -479,7 +502,6 @@ async function gridShareFor(
       }
     share = { resolution: 'hourly', share: arr, source };
   }
-  void tz;
   return {
     share,
     meta: {
@@ -497,5 +519,3 @@ async function gridShareFor(
       : {}),
   };
 }
-
-export type { ParkSnapshot };

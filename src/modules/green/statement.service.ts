@@ -6,11 +6,8 @@
  */
 import type pg from 'pg';
 import { AppError } from '../../lib/errors.ts';
-import { parkSnapshot } from '../registry/index.ts';
-import * as repo from './green.repo.ts';
 import { spansText } from './ledger.ts';
-import { claimsOverlapping } from './ledger.service.ts';
-import { matchingFor, type MatchingQuery } from './matching.service.ts';
+import { matchWithInputs, type MatchingQuery } from './matching.service.ts';
 import type { GreenStatement, StatementSource } from './types.ts';
 
 /** The statement of organisation `organisation` over `period` (`2025`, `2025-Q1`, `2025-03`, `FROM..TO`). */
@@ -20,21 +17,16 @@ export async function statementFor(
   organisation: string,
   query: { period: string; gridShare?: string; allocation?: MatchingQuery['allocation']; nowMs?: number },
 ): Promise<GreenStatement> {
-  const snapshot = await parkSnapshot(pool, parkId);
-  const org = snapshot.allOrganisations.find((o) => o.id === organisation);
-  if (!org) throw new AppError('NOT_FOUND', `no organisation "${organisation}" in park ${parkId}`);
-  const answer = await matchingFor(pool, parkId, {
+  const { answer, snapshot, claims, trades } = await matchWithInputs(pool, parkId, {
     period: query.period,
     heatMaps: [organisation],
     ...(query.gridShare ? { gridShare: query.gridShare } : {}),
     ...(query.allocation ? { allocation: query.allocation } : {}),
     ...(query.nowMs !== undefined ? { nowMs: query.nowMs } : {}),
   });
-  const c = answer.result.consumers.find((x) => x.id === organisation)!;
-  const [claims, trades] = await Promise.all([
-    claimsOverlapping(pool, parkId, answer.period.from, answer.period.to),
-    repo.latestTrades(pool, parkId),
-  ]);
+  const org = snapshot.allOrganisations.find((o) => o.id === organisation);
+  const c = answer.result.consumers.find((x) => x.id === organisation);
+  if (!org || !c) throw new AppError('NOT_FOUND', `no organisation "${organisation}" in park ${parkId}`);
   const meterName = new Map(snapshot.meters.map((m) => [m.code, m.spec.name ?? m.code]));
   const sources: StatementSource[] = c.supplyLines.map((l) => {
     if (l.kind === 'certificate' || l.kind === 'trade') {

@@ -218,14 +218,16 @@ export async function listTrades(pool: pg.Pool, parkId: string, buyer?: string):
     });
 }
 
-/** Hourly settled volumes of the park's hourly trades: trade → [hour start ms, MWh][]. */
+/** Hourly settled volumes of the park's trades in hours [fromMs, toMs): trade → [hour start ms, MWh][]. */
 export async function hourlySettlements(
   pool: pg.Pool,
   parkId: string,
+  fromMs: number,
+  toMs: number,
 ): Promise<Map<string, { atMs: number; mwh: number }[]>> {
   const out = new Map<string, { atMs: number; mwh: number }[]>();
-  for (const s of await repo.latestSettlements(pool, parkId)) {
-    if (isMonth(s.at)) continue;
+  const hours = { from: new Date(fromMs).toISOString(), to: new Date(toMs - 3_600_000).toISOString() };
+  for (const s of await repo.latestSettlements(pool, parkId, hours)) {
     const list = out.get(s.tradeId) ?? [];
     list.push({ atMs: Date.parse(s.at), mwh: s.mwh });
     out.set(s.tradeId, list);
