@@ -18,7 +18,13 @@ import {
   type ScenarioFile,
   type SizingScenarioFile,
 } from './scenario-file.ts';
-import { sizingInputFromScenario, solveSizing, type SizingLpInput, type SizingResult } from './size-lp.ts';
+import {
+  monthsOfSteps,
+  sizingInputFromScenario,
+  solveSizing,
+  type SizingLpInput,
+  type SizingResult,
+} from './size-lp.ts';
 import { solveRollingDispatch, type RollingOptions } from './rolling-dispatch.ts';
 import { embedProfileFiles, profileOf, profileSeries, slice } from './scenario-profiles.ts';
 import * as repo from './scenario.repo.ts';
@@ -111,16 +117,6 @@ interface ResolvedInputs {
   tariff: Tariff;
   prices: number[];
   notes: string[];
-}
-
-/** Park-local month (0–11) of each step. */
-function monthsOf(startMs: number, steps: number, stepMinutes: number, timeZone: string): number[] {
-  const out = new Array<number>(steps);
-  for (let t = 0; t < steps; t++) {
-    const atMs = startMs + t * stepMinutes * 60_000;
-    out[t] = new Date(atMs + zoneOffsetMinutes(timeZone, atMs) * 60_000).getUTCMonth();
-  }
-  return out;
 }
 
 /**
@@ -292,7 +288,7 @@ export async function resolveDispatch(
     rolling = {
       windowSteps: file.rolling.windowSteps,
       commitSteps: file.rolling.commitSteps,
-      monthOfStep: monthsOf(r.startMs, r.loadKw.length, r.stepMinutes, r.timeZone),
+      monthOfStep: monthsOfSteps(r.startMs, r.loadKw.length, r.stepMinutes, r.timeZone),
       actual: {
         ...(actual?.load ? { loadKw: profileSeries(actual.load, ['actual', 'load'], r.timeZone, span) } : {}),
         ...(actual?.pv ? { pvKw: profileSeries(actual.pv, ['actual', 'pv'], r.timeZone, span) } : {}),

@@ -100,6 +100,21 @@ export function annualCostPerUnit(cost: TechnologyCost, discountRate: number): n
   return cost.capexPerUnit * (capitalRecoveryFactor(discountRate, cost.lifetimeYears) + cost.omShare);
 }
 
+/** Park-local month (0–11) of each of `steps` steps from `startMs`. */
+export function monthsOfSteps(
+  startMs: number,
+  steps: number,
+  stepMinutes: number,
+  timeZone: string,
+): number[] {
+  const out = new Array<number>(steps);
+  for (let t = 0; t < steps; t++) {
+    const atMs = startMs + t * stepMinutes * 60_000;
+    out[t] = new Date(atMs + zoneOffsetMinutes(timeZone, atMs) * 60_000).getUTCMonth();
+  }
+  return out;
+}
+
 /**
  * The sizing input of a scenario: its profiles, the energy price per step (tariff.ts `priceSeries`) and the month of
  * each step in the park's time zone.
@@ -111,12 +126,7 @@ export function sizingInputFromScenario(
 ): SizingLpInput {
   const load = scenario.load;
   const steps = load.valuesKw.length;
-  const stepMs = load.stepMinutes * 60_000;
-  const monthOfStep = new Array<number>(steps);
-  for (let t = 0; t < steps; t++) {
-    const atMs = load.startMs + t * stepMs;
-    monthOfStep[t] = new Date(atMs + zoneOffsetMinutes(timeZone, atMs) * 60_000).getUTCMonth();
-  }
+  const monthOfStep = monthsOfSteps(load.startMs, steps, load.stepMinutes, timeZone);
   const shape = (p: SizingScenario['pvShape'], what: string) => {
     if (!p) return undefined;
     if (p.valuesKw.length !== steps || p.stepMinutes !== load.stepMinutes || p.startMs !== load.startMs) {
