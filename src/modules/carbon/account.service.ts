@@ -185,7 +185,7 @@ export async function buildAccountRequest(
   // certificate counts once.
   const statistics = [
     ...entered.filter((s) => s.kind !== 'green_claim'),
-    ...(await claimStatistics(pool, snapshot, claims, new Set(months), query.nowMs)),
+    ...(await claimStatistics(pool, snapshot, claims, energy, query.nowMs)),
   ];
   return {
     park: {
@@ -220,18 +220,23 @@ function gridImportMwh(energy: Record<string, EnergyLine[]>): Map<string, number
 /**
  * Ledger claims as the account's green-claim inputs, per organisation and month. A claim for several months is spread
  * over them pro rata to the consumer's grid import in each (evenly when there was none); a claim of the park as a
- * whole (consumer '') is spread over the organisations and months the same way. Only the request's months are kept.
+ * whole (consumer '') is spread over the organisations and months the same way. Only the request's months (those of
+ * `energy`, already gathered) are kept; the energy of a claim's other months is read here.
  */
 async function claimStatistics(
   pool: pg.Pool,
   snapshot: ParkSnapshot,
   claims: readonly LedgerClaim[],
-  wanted: ReadonlySet<string>,
+  energy: Record<string, EnergyLine[]>,
   nowMs?: number,
 ): Promise<StatisticValue[]> {
   if (claims.length === 0) return [];
-  const all = [...new Set(claims.flatMap((c) => monthsOf(c.period)))].sort();
-  const grid = gridImportMwh(await energyByMonth(pool, snapshot, all, nowMs));
+  const wanted = new Set(Object.keys(energy));
+  const others = [...new Set(claims.flatMap((c) => monthsOf(c.period)))].filter((m) => !wanted.has(m)).sort();
+  const grid = gridImportMwh({
+    ...energy,
+    ...(others.length > 0 ? await energyByMonth(pool, snapshot, others, nowMs) : {}),
+  });
   const orgs = snapshot.allOrganisations.map((o) => o.id);
   const out: StatisticValue[] = [];
   for (const c of claims) {
