@@ -174,13 +174,14 @@ function build(
 
   // Elastic limits: one slack for the limit as written (weight 1 / reference) and per-step detail slacks.
   const importGroup =
-    relax('grid_import_limit') && p.importLimit < Infinity ? elasticLimit('imp', p.importLimit) : undefined;
+    relax('grid_import_limit') && p.importLimit < Infinity
+      ? elasticGroup('imp', Math.max(p.importLimit, meanLoad, 1))
+      : undefined;
   const exportGroup =
     relax('grid_export_limit') && p.exportAllowed && p.exportLimit < Infinity
-      ? elasticLimit('xpt', p.exportLimit)
+      ? elasticGroup('xpt', Math.max(p.exportLimit, meanLoad, 1))
       : undefined;
-  function elasticLimit(prefix: string, limit: number) {
-    const ref = Math.max(limit, meanLoad, 1);
+  function elasticGroup(prefix: string, ref: number) {
     return {
       slack: lp.addVar(`sl_${prefix}`, 0, Infinity, 1 / ref),
       ref,
@@ -206,17 +207,9 @@ function build(
   const maxSoc = storage ? storage.maxSocShare * storage.energyKwh : 0;
   const initialSoc = storage ? storage.initialSocShare * storage.energyKwh : 0;
   const finalSoc = storage ? (storage.finalSocShare ?? storage.initialSocShare) * storage.energyKwh : 0;
-  const socMinGroup = storage && relax('soc_min') && minSoc > 0 ? elasticSoc('socmin') : undefined;
-  const socMaxGroup = storage && relax('soc_max') ? elasticSoc('socmax') : undefined;
-  function elasticSoc(prefix: string) {
-    const ref = Math.max(storage!.energyKwh, 1);
-    return {
-      slack: lp.addVar(`sl_${prefix}`, 0, Infinity, 1 / ref),
-      ref,
-      detail: [] as number[],
-      steps: [] as number[],
-    };
-  }
+  const socRef = storage ? Math.max(storage.energyKwh, 1) : 1;
+  const socMinGroup = storage && relax('soc_min') && minSoc > 0 ? elasticGroup('socmin', socRef) : undefined;
+  const socMaxGroup = storage && relax('soc_max') ? elasticGroup('socmax', socRef) : undefined;
 
   // Shiftable loads: variables only inside their window.
   const shiftAt: { k: number; v: number }[][] = Array.from({ length: T }, () => []);
