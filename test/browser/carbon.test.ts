@@ -8,48 +8,29 @@
  * The enterprise user sees only its own organisation's account and has no scorecard.
  * Screenshots: docs/screenshots/carbon-account.png, indicators-scorecard.png, statistics-entry.png.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
 import type { AccountAnswer, StatisticValue } from '../../src/modules/carbon/index.ts';
 import type { Scorecard } from '../../src/modules/indicators/index.ts';
 import type { TestServer } from '../helpers/app-server.ts';
-import { textOf, useDemoApp } from './demo-app.ts';
+import { textOf, useDemoApp, useSession } from './demo-app.ts';
 import { formatNumber, formatTce, formatTco2, formatTco2PerTce } from '../../web/src/format.ts';
 import { formatIndicatorValue } from '../../web/src/features/indicators/indicator-format.ts';
-import { login, newContext, open, screenshot, settle } from './browser.ts';
+import { open, screenshot, settle } from './browser.ts';
 
 const app = useDemoApp();
 let server: TestServer;
-let browser: Browser;
 let park: string;
 let month: string;
 let organisationNames: Map<string, string>;
 beforeAll(() => {
-  ({ server, browser, park, month, organisationNames } = app);
+  ({ server, park, month, organisationNames } = app);
 });
 const getJson = <T>(context: BrowserContext, path: string) => app.getJson<T>(context, path);
 const text = textOf;
 
-async function session(role: 'admin' | 'auditor' | 'enterprise') {
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const user = server.users[role];
-  await login(page, server.url, user.username, user.password);
-  await settle(page);
-  return { context, page, errors };
-}
-
 describe('park admin', () => {
-  let s: Awaited<ReturnType<typeof session>>;
-  beforeAll(async () => {
-    s = await session('admin');
-  });
-  afterAll(async () => {
-    expect(s.errors).toEqual([]);
-    await s.context.close();
-  });
+  const s = useSession(app, 'admin');
 
   test('the nav has the three pages, zh-CN first', async () => {
     const { page } = s;
@@ -259,7 +240,7 @@ describe('park admin', () => {
 
 describe('auditor', () => {
   test('reads the account, scorecard and statistics without close, threshold or entry controls', async () => {
-    const { page, context, errors } = await session('auditor');
+    const { page, context, errors } = await app.session('auditor');
     await open(page, server.url, `/${park}/account?period=${month}`);
     expect(await page.getByTestId('kpi-core-value').count()).toBe(1);
     expect(await page.getByTestId('account-close').count()).toBe(0);
@@ -278,7 +259,7 @@ describe('auditor', () => {
 
 describe('enterprise user', () => {
   test('sees only its own organisation’s account, and has no scorecard', async () => {
-    const { page, context, errors } = await session('enterprise');
+    const { page, context, errors } = await app.session('enterprise');
     const own = server.users.enterprise.organisation;
     expect(await page.getByTestId('nav-indicators').count()).toBe(0);
     await page.getByTestId('nav-account').click();

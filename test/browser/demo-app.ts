@@ -7,7 +7,17 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ParkInfo } from '../../src/server/api-types.ts';
 import { startTestServer, type TestServer } from '../helpers/app-server.ts';
-import { assertWebBuilt, launchChromium, login, newContext } from './browser.ts';
+import { assertWebBuilt, launchChromium, login, newContext, settle } from './browser.ts';
+
+/** The demo server's users. */
+export type Role = 'admin' | 'auditor' | 'enterprise';
+
+/** A logged-in page in its own context, and the page errors it has thrown so far. */
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
 
 export interface DemoApp {
   server: TestServer;
@@ -19,6 +29,8 @@ export interface DemoApp {
   organisationNames: Map<string, string>;
   /** GET a JSON API path (relative to the server) in a context's session; the status must be 200. */
   getJson<T>(context: BrowserContext, path: string): Promise<T>;
+  /** A fresh context logged in through the form as a role, settled; closed by the caller. */
+  session(role: Role, locale?: 'zh-CN' | 'en'): Promise<Session>;
 }
 
 export function useDemoApp(options: { demoDays?: number } = {}): DemoApp {
@@ -27,6 +39,16 @@ export function useDemoApp(options: { demoDays?: number } = {}): DemoApp {
       const res = await context.request.get(`${app.server.url}${path}`);
       expect(res.status(), path).toBe(200);
       return (await res.json()) as T;
+    },
+    async session(role: Role, locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<Session> {
+      const context = await newContext(app.browser, locale);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const user = app.server.users[role];
+      await login(page, app.server.url, user.username, user.password);
+      await settle(page);
+      return { context, page, errors };
     },
   } as DemoApp;
   beforeAll(async () => {
@@ -47,6 +69,22 @@ export function useDemoApp(options: { demoDays?: number } = {}): DemoApp {
     await app.server?.close();
   });
   return app;
+}
+
+/**
+ * A describe block's session as a role: opened before its tests, and after them closed once no page error was thrown.
+ * Read the fields inside tests.
+ */
+export function useSession(app: DemoApp, role: Role): Session {
+  const s = {} as Session;
+  beforeAll(async () => {
+    Object.assign(s, await app.session(role));
+  });
+  afterAll(async () => {
+    expect(s.errors).toEqual([]);
+    await s.context.close();
+  });
+  return s;
 }
 
 /** The trimmed text of the first element with this test id. */

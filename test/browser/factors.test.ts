@@ -9,12 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Factor, MethodProfile } from '../../src/modules/carbon/index.ts';
 import { formatStoredValue } from '../../web/src/features/factors/factor-view.ts';
-import { login, newContext, open, screenshot, settle } from './browser.ts';
-import { textOf, useDemoApp } from './demo-app.ts';
+import { open, screenshot, settle } from './browser.ts';
+import { textOf, useDemoApp, useSession } from './demo-app.ts';
 
 const app = useDemoApp();
 const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/modules/carbon/seed');
@@ -31,17 +31,6 @@ function seedRows(file: string): Record<string, string>[] {
 
 const row = (key: string, scope: string, extra = '') =>
   `[data-testid="lib-factor-row"][data-key="${key}"][data-scope="${scope}"]${extra}`;
-
-async function session(role: 'admin' | 'enterprise') {
-  const context = await newContext(app.browser);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const user = app.server.users[role];
-  await login(page, app.server.url, user.username, user.password);
-  await settle(page);
-  return { context, page, errors };
-}
 
 const factorsOf = async (context: BrowserContext) =>
   (await app.getJson<{ factors: Factor[] }>(context, `api/parks/${app.park}/factors`)).factors;
@@ -62,14 +51,7 @@ async function toFactorsPage(page: Page): Promise<void> {
 }
 
 describe('park admin', () => {
-  let s: Awaited<ReturnType<typeof session>>;
-  beforeAll(async () => {
-    s = await session('admin');
-  });
-  afterAll(async () => {
-    expect(s.errors).toEqual([]);
-    await s.context.close();
-  });
+  const s = useSession(app, 'admin');
 
   test('the nav entry follows 统计数据填报', async () => {
     const { page } = s;
@@ -243,7 +225,7 @@ describe('park admin', () => {
 
 describe('enterprise user', () => {
   test('reads the library and the profiles, with no add or copy controls', async () => {
-    const { page, context, errors } = await session('enterprise');
+    const { page, context, errors } = await app.session('enterprise');
     const own = app.server.users.enterprise.organisation;
     await toFactorsPage(page);
     // Under load the library's rows can come a moment after the network is idle: wait for the first.

@@ -9,27 +9,16 @@
  * enterprise user sees its own ledger with the claim form only, and its own matching row. Screenshot:
  * docs/screenshots/green-matching.png.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { BrowserContext, Locator } from 'playwright-core';
 import type { GreenStatement, LedgerView, MatchingAnswer } from '../../src/modules/green/index.ts';
 import { formatCount, formatPercent, formatQuantity } from '../../web/src/format.ts';
 import { SAMPLE_SNAPSHOT, SAMPLE_TEXT } from '../../web/src/features/green/trace-sample.ts';
-import { login, newContext, open, screenshot, settle } from './browser.ts';
-import { textOf, useDemoApp } from './demo-app.ts';
+import { open, screenshot, settle } from './browser.ts';
+import { textOf, useDemoApp, useSession } from './demo-app.ts';
 
 const app = useDemoApp();
 const text = textOf;
-
-async function session(role: 'admin' | 'auditor' | 'enterprise') {
-  const context = await newContext(app.browser);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const user = app.server.users[role];
-  await login(page, app.server.url, user.username, user.password);
-  await settle(page);
-  return { context, page, errors };
-}
 
 const green = (tab: string, extra = '') => `/${app.park}/green?period=${app.month}&tab=${tab}${extra}`;
 const getJson = <T>(context: BrowserContext, path: string) => app.getJson<T>(context, path);
@@ -39,14 +28,7 @@ const attributes = async (locator: Locator, name: string) =>
   Promise.all((await locator.all()).map((l) => l.getAttribute(name)));
 
 describe('park admin', () => {
-  let s: Awaited<ReturnType<typeof session>>;
-  beforeAll(async () => {
-    s = await session('admin');
-  });
-  afterAll(async () => {
-    expect(s.errors).toEqual([]);
-    await s.context.close();
-  });
+  const s = useSession(app, 'admin');
 
   test('the nav entry follows 碳核算; the ledger shows the totals and ALU’s claim of the month', async () => {
     const { page, context } = s;
@@ -246,7 +228,7 @@ describe('park admin', () => {
 
 describe('enterprise user', () => {
   test('sees its own ledger with the claim form only, and its own matching row', async () => {
-    const { page, context, errors } = await session('enterprise');
+    const { page, context, errors } = await app.session('enterprise');
     const own = app.server.users.enterprise.organisation;
     await open(page, app.server.url, green('ledger'));
     expect(await text(page, 'ledger-scope-fixed')).toBe(app.organisationNames.get(own));
@@ -270,7 +252,7 @@ describe('enterprise user', () => {
 
 describe('auditor', () => {
   test('reads the ledger without operation or import controls', async () => {
-    const { page, context, errors } = await session('auditor');
+    const { page, context, errors } = await app.session('auditor');
     await open(page, app.server.url, green('ledger'));
     expect(await page.getByTestId('ledger-range').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('op-form').count()).toBe(0);

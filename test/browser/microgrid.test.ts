@@ -8,14 +8,14 @@
  * enterprise user has no entry and a forbidden message.
  * Screenshots: docs/screenshots/microgrid-*.png.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/app-server.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { TestServer } from '../helpers/app-server.ts';
 import { formatCny, formatQuantity } from '../../web/src/format.ts';
-import { assertWebBuilt, launchChromium, login, newContext, open, screenshot, settle } from './browser.ts';
+import { open, screenshot, settle } from './browser.ts';
+import { textOf, useDemoApp, useSession } from './demo-app.ts';
 
+const app = useDemoApp();
 let server: TestServer;
-let browser: Browser;
 let park: string;
 
 const DISPATCH_ID = 'dispatch-jan-10';
@@ -87,13 +87,8 @@ interface Totals {
 }
 
 beforeAll(async () => {
-  assertWebBuilt();
-  server = await startTestServer({ demoDays: 14 });
-  park = server.parkId;
-  browser = await launchChromium();
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  await login(page, server.url, server.users.admin.username, server.users.admin.password);
+  ({ server, park } = app);
+  const { context } = await app.session('admin');
   for (const [id, yaml] of [
     [DISPATCH_ID, DISPATCH_YAML],
     [INFEASIBLE_ID, INFEASIBLE_YAML],
@@ -109,41 +104,10 @@ beforeAll(async () => {
   await context.close();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function text(page: Page, testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().innerText()).trim();
-}
-
-async function session(role: 'admin' | 'auditor' | 'enterprise') {
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const user = server.users[role];
-  await login(page, server.url, user.username, user.password);
-  await settle(page);
-  return { context, page, errors };
-}
-
-async function getJson<T>(context: BrowserContext, path: string): Promise<T> {
-  const res = await context.request.get(`${server.url}${path}`);
-  expect(res.status(), path).toBe(200);
-  return (await res.json()) as T;
-}
+const text = textOf;
 
 describe('park admin', () => {
-  let s: Awaited<ReturnType<typeof session>>;
-  beforeAll(async () => {
-    s = await session('admin');
-  });
-  afterAll(async () => {
-    expect(s.errors).toEqual([]);
-    await s.context.close();
-  });
+  const s = useSession(app, 'admin');
 
   test('the list shows both scenarios, kind and "not run"', async () => {
     const { page } = s;
@@ -207,13 +171,13 @@ describe('park admin', () => {
     expect(polls.length).toBeGreaterThanOrEqual(2);
     expect(polls.every((u) => u.endsWith(`/microgrid/runs/${runId}`))).toBe(true);
     await settle(page);
-    const scenario = await getJson<{ runs: { id: number; status: string }[] }>(
+    const scenario = await app.getJson<{ runs: { id: number; status: string }[] }>(
       context,
       `api/parks/${park}/microgrid/scenarios/${DISPATCH_ID}`,
     );
     const latest = scenario.runs[0]!;
     expect(latest).toMatchObject({ id: runId, status: 'optimal' });
-    const r = await getJson<{ result: { status: string; totals: Totals } }>(
+    const r = await app.getJson<{ result: { status: string; totals: Totals } }>(
       context,
       `api/parks/${park}/microgrid/runs/${latest.id}`,
     );
@@ -314,7 +278,7 @@ describe('park admin', () => {
 
 describe('auditor', () => {
   test('reads the scenario and its result, without the Run button or Save', async () => {
-    const { page, context, errors } = await session('auditor');
+    const { page, context, errors } = await app.session('auditor');
     await expect.poll(() => page.getByTestId('nav-microgrid').count()).toBe(1);
     await open(page, server.url, `/${park}/microgrid/${DISPATCH_ID}`);
     expect(await text(page, 'scenario-title')).toContain('2025-01-10');
@@ -329,7 +293,7 @@ describe('auditor', () => {
 
 describe('enterprise user', () => {
   test('has no nav entry, and the URL shows a forbidden message', async () => {
-    const { page, context, errors } = await session('enterprise');
+    const { page, context, errors } = await app.session('enterprise');
     expect(await page.getByTestId('nav-microgrid').count()).toBe(0);
     await open(page, server.url, `/${park}/microgrid/${DISPATCH_ID}`);
     expect(await text(page, 'error-message')).toContain('仅对园区管理员和核查员开放');

@@ -4,13 +4,13 @@
  * user can reach neither another organisation's page nor its meters, and never sees another organisation's name.
  * Screenshots go to docs/screenshots/<page>-<role>.png.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import type { MeterView, OverviewResponse, RankingResponse } from '../../src/server/api-types.ts';
 import type { TestServer } from '../helpers/app-server.ts';
-import { textOf, useDemoApp } from './demo-app.ts';
+import { textOf, useDemoApp, useSession } from './demo-app.ts';
 import { formatCount, formatPercent, formatQuantity, formatTce } from '../../web/src/format.ts';
-import { login, newContext, open, screenshot, settle } from './browser.ts';
+import { newContext, open, screenshot, settle } from './browser.ts';
 
 const app = useDemoApp();
 let server: TestServer;
@@ -23,18 +23,6 @@ beforeAll(() => {
 });
 const getJson = <T>(context: BrowserContext, path: string) => app.getJson<T>(context, path);
 const text = textOf;
-
-/** A logged-in page for a role; closed by the caller. */
-async function session(role: 'admin' | 'auditor' | 'enterprise', locale: 'zh-CN' | 'en' = 'zh-CN') {
-  const context = await newContext(browser, locale);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const user = server.users[role];
-  await login(page, server.url, user.username, user.password);
-  await settle(page);
-  return { context, page, errors };
-}
 
 describe('login', () => {
   test('a wrong password shows an error; the form is the first page', async () => {
@@ -55,14 +43,7 @@ describe('login', () => {
 });
 
 describe('park admin', () => {
-  let s: Awaited<ReturnType<typeof session>>;
-  beforeAll(async () => {
-    s = await session('admin');
-  });
-  afterAll(async () => {
-    expect(s.errors).toEqual([]);
-    await s.context.close();
-  });
+  const s = useSession(app, 'admin');
 
   test('overview: total tce, completeness and every carrier equal the API', async () => {
     const { page, context } = s;
@@ -82,7 +63,7 @@ describe('park admin', () => {
   });
 
   test('overview in English', async () => {
-    const en = await session('admin', 'en');
+    const en = await app.session('admin', 'en');
     await open(en.page, server.url, `/${park}/overview?period=${month}`);
     expect(await text(en.page, 'page-title')).toBe('Park overview');
     expect(await text(en.page, 'nav-flow')).toBe('Energy flow');
@@ -218,7 +199,7 @@ describe('park admin', () => {
 
 describe('auditor', () => {
   test('reads the whole park but has no set-up', async () => {
-    const { page, context, errors } = await session('auditor');
+    const { page, context, errors } = await app.session('auditor');
     await open(page, server.url, `/${park}/overview?period=${month}`);
     const api = await getJson<OverviewResponse>(context, `api/parks/${park}/overview?period=${month}`);
     expect(await text(page, 'kpi-total-tce-value')).toBe(formatTce(api.totalTce));
@@ -238,7 +219,7 @@ describe('auditor', () => {
 
 describe('enterprise user', () => {
   test("sees its organisation only, and never another organisation's page, meter or name", async () => {
-    const { page, context, errors } = await session('enterprise');
+    const { page, context, errors } = await app.session('enterprise');
     const own = server.users.enterprise.organisation;
     const other = server.users.otherOrganisation;
     const foreignNames = [...organisationNames].filter(([id]) => id !== own).map(([, name]) => name);
