@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError, formatIssue } from '../../lib/errors.ts';
 import { parseGridShareCsv } from './green-input.ts';
 import { greenShareCsv, parseTraceFile } from './trace-file.ts';
-import type { SeriesPoint } from './trace.ts';
+import type { SeriesPoint } from './trace-types.ts';
 
 const SNAPSHOT = {
   at: '2025-07-01T12:00:00+08:00',

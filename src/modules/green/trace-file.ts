@@ -9,7 +9,8 @@ import Type, { type Static } from 'typebox';
 import { AppError, type InputIssue } from '../../lib/errors.ts';
 import { renderCsv } from '../../lib/format.ts';
 import { fieldName, schemaIssues, type PathIssue } from '../../lib/yaml-input.ts';
-import { checkSnapshot, GRID_TECHNOLOGIES, type GridSnapshot, type SeriesPoint } from './trace.ts';
+import type { SeriesPoint } from './trace-types.ts';
+import { checkSnapshot, GRID_TECHNOLOGIES, type GridSnapshot } from './trace.ts';
 import { checkZoneHour, type ZoneYearInput } from './trace-zones.ts';
 
 const Id = Type.String({

@@ -6,7 +6,9 @@
  */
 import { AppError } from '../../lib/errors.ts';
 import { fieldName, type PathIssue } from '../../lib/yaml-input.ts';
-import { DEFAULT_GREEN_TECHNOLOGIES, solveMixing, type SeriesPoint } from './trace.ts';
+import type { SeriesPoint } from './trace-types.ts';
+import { solveMixing } from './trace.ts';
+import { GREEN_TECHNOLOGIES } from './types.ts';
 
 /** A zone (province, control area) of a zone model. */
 export interface ZoneInfo {
@@ -182,7 +184,7 @@ export function traceZoneHour(
 }
 
 function greenSet(options: ZoneTraceOptions): Set<string> {
-  return new Set(options.greenTechnologies ?? DEFAULT_GREEN_TECHNOLOGIES);
+  return new Set(options.greenTechnologies ?? GREEN_TECHNOLOGIES);
 }
 
 function assertHour(

@@ -17,16 +17,6 @@ import type {
 } from './trace-types.ts';
 import { GREEN_TECHNOLOGIES } from './types.ts';
 
-export type {
-  GeneratorShare,
-  LineTrace,
-  LoadTrace,
-  SeriesPoint,
-  SeriesSummary,
-  SnapshotTrace,
-  ZoneConsumption,
-};
-
 /** Method id and version, recorded with every result. */
 export const TRACE_METHOD = { id: 'proportional-sharing-gross-upstream', version: 1 } as const;
 
@@ -48,12 +38,6 @@ export const GRID_TECHNOLOGIES = [
   'other',
 ] as const;
 export type GridTechnology = (typeof GRID_TECHNOLOGIES)[number];
-
-/**
- * Technologies counted as green unless told otherwise: the renewable sources of the certificate rules (standards.md
- * §5) with all hydro. Pumped storage and batteries only return what was stored, so they are not green by default.
- */
-export const DEFAULT_GREEN_TECHNOLOGIES: readonly string[] = GREEN_TECHNOLOGIES;
 
 /** A bus (node) of the network; `zone` groups buses into a province or control area. */
 export interface GridBus {
@@ -99,7 +83,7 @@ export interface GridSnapshot {
 }
 
 export interface TraceOptions {
-  /** Technologies counted in the green share (default DEFAULT_GREEN_TECHNOLOGIES). */
+  /** Technologies counted in the green share (default GREEN_TECHNOLOGIES). */
   greenTechnologies?: readonly string[];
   /** Balance tolerance at a bus, MW, on top of 1e-6 of its through-flow (default 0.01 MW). */
   toleranceMw?: number;
@@ -597,7 +581,7 @@ function traceContent(snapshot: GridSnapshot, detailed: boolean, solver: TraceOp
  */
 export function traceSnapshot(snapshot: GridSnapshot, options: TraceOptions = {}): SnapshotTrace {
   assertTraceable(snapshot, options);
-  const green = new Set(options.greenTechnologies ?? DEFAULT_GREEN_TECHNOLOGIES);
+  const green = new Set(options.greenTechnologies ?? GREEN_TECHNOLOGIES);
   const detailed = options.byGenerator ?? true;
   const { technologies, colourCount, content, byTech, throughMw, flows, solver } = traceContent(
     snapshot,
@@ -708,7 +692,7 @@ export function traceSeries(
   target: SeriesTarget = {},
   options: TraceOptions = {},
 ): SeriesPoint[] {
-  const green = new Set(options.greenTechnologies ?? DEFAULT_GREEN_TECHNOLOGIES);
+  const green = new Set(options.greenTechnologies ?? GREEN_TECHNOLOGIES);
   const points: SeriesPoint[] = [];
   let index = 0;
   for (const snapshot of snapshots) {
