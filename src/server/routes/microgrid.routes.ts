@@ -75,25 +75,21 @@ export function microgridRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (req, reply) => {
       const data = await ctx.gate(req, 'configure');
       const id = req.params.id;
-      if (req.query.async === true) {
-        const runId = await ctx.microgridRuns.startInBackground((hooks) => data.runScenario(id, hooks));
-        await recordAudit(ctx.pool, {
+      const audit = (detail: object) =>
+        recordAudit(ctx.pool, {
           actor: data.scope.actor,
           action: 'microgrid.run',
           parkId: data.park.id,
           target: id,
-          detail: { run: runId, status: 'running', async: true },
+          detail,
         });
+      if (req.query.async === true) {
+        const runId = await ctx.microgridRuns.startInBackground((hooks) => data.runScenario(id, hooks));
+        await audit({ run: runId, status: 'running', async: true });
         return reply.status(202).send({ runId, status: 'running' } satisfies MicrogridRunStarted);
       }
       const r = await ctx.microgridRuns.run((hooks) => data.runScenario(id, hooks));
-      await recordAudit(ctx.pool, {
-        actor: data.scope.actor,
-        action: 'microgrid.run',
-        parkId: data.park.id,
-        target: id,
-        detail: { run: r.runId, status: r.outcome.status },
-      });
+      await audit({ run: r.runId, status: r.outcome.status });
       return r;
     },
   );
