@@ -9,7 +9,6 @@ import type {
   AccountAnswer,
   AccountClose,
   Factor,
-  FactorStatus,
   MethodProfile,
   StatisticBatch,
   StatisticBatchResult,
@@ -44,11 +43,15 @@ export interface StatisticInputRow {
   factor_source: string;
 }
 
-const accountQuery = (s: AccountScope) =>
-  query({ period: s.period, organisation: s.organisation, profile: s.profile });
+/** An account scope's query parameters (null ones are left out). */
+const scopeParams = (s: AccountScope) => ({
+  period: s.period,
+  organisation: s.organisation,
+  profile: s.profile,
+});
 
 export const getAccount = (park: string, scope: AccountScope, signal?: AbortSignal) =>
-  apiGet<AccountAnswer>(parkPath(park, `/account${accountQuery(scope)}`), signal);
+  apiGet<AccountAnswer>(parkPath(park, `/account${query(scopeParams(scope))}`), signal);
 
 /** The audit trail's address (a download link: the session cookie goes along). */
 export const explainUrl = (
@@ -56,17 +59,7 @@ export const explainUrl = (
   scope: AccountScope,
   format: 'json' | 'text',
   lang: 'zh-CN' | 'en',
-) =>
-  parkPath(
-    park,
-    `/account/explain${query({
-      period: scope.period,
-      organisation: scope.organisation,
-      profile: scope.profile,
-      format,
-      lang,
-    })}`,
-  );
+) => parkPath(park, `/account/explain${query({ ...scopeParams(scope), format, lang })}`);
 
 export const listCloses = (park: string, signal?: AbortSignal) =>
   apiGet<{ closes: AccountClose[] }>(parkPath(park, '/account/closes'), signal);
@@ -89,19 +82,10 @@ export const listProfiles = (park: string, signal?: AbortSignal) =>
   apiGet<{ profiles: MethodProfile[]; default: string }>(parkPath(park, '/profiles'), signal);
 
 /** A new factor version as a park admin enters it (POST factors); organisation '' or absent: the whole park. */
-export interface NewFactorInput {
-  organisation?: string;
-  key: string;
-  value: number;
-  unit: string;
-  /** Park-local date, YYYY-MM-DD. */
-  validFrom: string;
-  source: string;
-  status: FactorStatus;
-  dataYear?: number;
-  evidence?: string;
-  note?: string;
-}
+export type NewFactorInput = Pick<
+  Factor,
+  'key' | 'value' | 'unit' | 'validFrom' | 'source' | 'status' | 'dataYear' | 'evidence' | 'note'
+> & { organisation?: string };
 
 /**
  * Adds a factor version (park admins). It is never an edit: the new version supersedes the earlier ones of its key

@@ -4,30 +4,10 @@
  *
  * The shapes come from src/modules/indicators/types.ts (import-free but for carbon's import-free types).
  */
-import type {
-  IndicatorCategory,
-  IndicatorDefinition,
-  IndicatorInput,
-  IndicatorOutcome,
-  IndicatorResult,
-  IndicatorSet,
-  IndicatorThreshold,
-  Scorecard,
-  ThresholdStatus,
-} from '../../../src/modules/indicators/types.ts';
+import type { IndicatorSet, Scorecard, ThresholdStatus } from '../../../src/modules/indicators/types.ts';
 import { apiGet, parkPath, query, request } from './client.ts';
 
-export type {
-  IndicatorCategory,
-  IndicatorDefinition,
-  IndicatorInput,
-  IndicatorOutcome,
-  IndicatorResult,
-  IndicatorSet,
-  IndicatorThreshold,
-  Scorecard,
-  ThresholdStatus,
-};
+export type * from '../../../src/modules/indicators/types.ts';
 
 export interface ScorecardQuery {
   year: number;
