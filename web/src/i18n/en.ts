@@ -410,7 +410,6 @@ export const en: Messages = {
   'microgrid.runs': 'Runs',
   'microgrid.col.run': 'Run',
   'microgrid.col.status': 'Status',
-  'microgrid.col.startedBy': 'Started by',
   'microgrid.col.started': 'Started',
   'microgrid.col.cost': 'Total cost',
   'microgrid.kpi.totalCost': 'Total cost',

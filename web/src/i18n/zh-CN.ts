@@ -407,7 +407,6 @@ export const zhCN = {
   'microgrid.runs': '运行记录',
   'microgrid.col.run': '运行',
   'microgrid.col.status': '状态',
-  'microgrid.col.startedBy': '发起人',
   'microgrid.col.started': '开始时间',
   'microgrid.col.cost': '总成本',
   'microgrid.kpi.totalCost': '总电费',
