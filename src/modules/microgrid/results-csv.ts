@@ -2,6 +2,7 @@
  * Results as CSV: a dispatch plan (day-ahead or rolling) and a sizing result's modelled dispatch, one row per step,
  * with a header that names each column's unit. Pure: the caller writes the text to a file or an HTTP answer.
  */
+import { renderCsv } from '../../lib/format.ts';
 import { formatLocal } from '../../lib/time.ts';
 import type { DispatchPlan, SizingResult } from './types.ts';
 
@@ -27,10 +28,6 @@ function num(value: number | undefined): string {
   return String(Math.round(value * 1e6) / 1e6 + 0);
 }
 
-function field(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** Splits a pooled renewable output in proportion to what each source could give (as the sizing LP reports it). */
 function split(usedKw: number, pvKw: number, windKw: number): { pv: number; wind: number } {
   const total = pvKw + windKw;
@@ -49,32 +46,30 @@ export function dispatchPlanCsv(plan: DispatchPlan, timeZone: string): string {
   const ids = Object.keys(plan.shiftableKw);
   const header = [...COLUMNS, ...ids.map((id) => `shiftable_${id}_kw`), 'price_cny_per_kwh'];
   const stepMs = plan.stepMinutes * 60_000;
-  const lines = [header.map(field).join(',')];
+  const rows: string[][] = [];
   for (let t = 0; t < plan.loadKw.length; t++) {
     const wind = plan.windAvailableKw?.[t] ?? 0;
     const pvAvailable = plan.pvAvailableKw[t]! - wind;
     const used = split(plan.pvUsedKw[t]!, pvAvailable, wind);
-    lines.push(
-      [
-        String(t),
-        formatLocal(plan.startMs + t * stepMs, timeZone),
-        num(plan.loadKw[t]),
-        num(pvAvailable),
-        num(used.pv),
-        num(wind),
-        num(used.wind),
-        num(plan.pvCurtailedKw[t]),
-        num(plan.gridImportKw[t]),
-        num(plan.gridExportKw[t]),
-        num(plan.chargeKw[t]),
-        num(plan.dischargeKw[t]),
-        plan.socKwh.length > 0 ? num(plan.socKwh[t]) : '',
-        ...ids.map((id) => num(plan.shiftableKw[id]![t])),
-        num(plan.priceCnyPerKwh?.[t]),
-      ].join(','),
-    );
+    rows.push([
+      String(t),
+      formatLocal(plan.startMs + t * stepMs, timeZone),
+      num(plan.loadKw[t]),
+      num(pvAvailable),
+      num(used.pv),
+      num(wind),
+      num(used.wind),
+      num(plan.pvCurtailedKw[t]),
+      num(plan.gridImportKw[t]),
+      num(plan.gridExportKw[t]),
+      num(plan.chargeKw[t]),
+      num(plan.dischargeKw[t]),
+      plan.socKwh.length > 0 ? num(plan.socKwh[t]) : '',
+      ...ids.map((id) => num(plan.shiftableKw[id]![t])),
+      num(plan.priceCnyPerKwh?.[t]),
+    ]);
   }
-  return `${lines.join('\n')}\n`;
+  return renderCsv(header, rows);
 }
 
 /**
@@ -93,29 +88,27 @@ export function sizingDispatchCsv(result: SizingResult, timeZone: string): strin
     const real = days ? days[Math.floor(t / stepsPerDay)]!.day * stepsPerDay + (t % stepsPerDay) : t;
     return formatLocal(d.startMs + real * stepMs, timeZone);
   };
-  const lines = [header.join(',')];
+  const rows: string[][] = [];
   for (let t = 0; t < d.loadKw.length; t++) {
-    lines.push(
-      [
-        String(t),
-        timeOf(t),
-        num(d.loadKw[t]),
-        num(d.pvUsedKw[t]! + d.pvCurtailedKw[t]!),
-        num(d.pvUsedKw[t]),
-        num(d.windUsedKw[t]! + d.windCurtailedKw[t]!),
-        num(d.windUsedKw[t]),
-        num(d.pvCurtailedKw[t]! + d.windCurtailedKw[t]!),
-        num(d.gridImportKw[t]),
-        num(d.gridExportKw[t]),
-        num(d.chargeKw[t]),
-        num(d.dischargeKw[t]),
-        d.socKwh.length > 0 ? num(d.socKwh[t]) : '',
-        num(d.energyPriceCnyPerKwh?.[t]),
-        num(d.weight[t]),
-      ].join(','),
-    );
+    rows.push([
+      String(t),
+      timeOf(t),
+      num(d.loadKw[t]),
+      num(d.pvUsedKw[t]! + d.pvCurtailedKw[t]!),
+      num(d.pvUsedKw[t]),
+      num(d.windUsedKw[t]! + d.windCurtailedKw[t]!),
+      num(d.windUsedKw[t]),
+      num(d.pvCurtailedKw[t]! + d.windCurtailedKw[t]!),
+      num(d.gridImportKw[t]),
+      num(d.gridExportKw[t]),
+      num(d.chargeKw[t]),
+      num(d.dischargeKw[t]),
+      d.socKwh.length > 0 ? num(d.socKwh[t]) : '',
+      num(d.energyPriceCnyPerKwh?.[t]),
+      num(d.weight[t]),
+    ]);
   }
-  return `${lines.join('\n')}\n`;
+  return renderCsv(header, rows);
 }
 
 /** A run's result as CSV, whichever kind it is (a dispatch plan, rolling or not, or a sizing result). */
