@@ -209,14 +209,3 @@ export function machineLine(): string {
   const [l1, l5] = os.loadavg();
   return `${os.cpus().length} cores, load ${l1!.toFixed(1)} (1 min) ${l5!.toFixed(1)} (5 min), Node ${process.version}`;
 }
-
-/** A seeded pseudo-random generator (mulberry32) for synthetic bench inputs: the same seed, the same numbers. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

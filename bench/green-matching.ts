@@ -16,7 +16,8 @@ import {
   type MatchingInput,
   type MatchingResult,
 } from '../src/modules/green/index.ts';
-import { DEMO_START_MS, log, machineLine, rng } from './common.ts';
+import { DEMO_START_MS, log, machineLine } from './common.ts';
+import { mulberry32 as rng } from '../src/lib/random.ts';
 
 const HOURS = 8_760;
 const CONSUMERS = 1_000;

@@ -22,7 +22,8 @@ import {
   type GridLine,
   type GridSnapshot,
 } from '../src/modules/green/index.ts';
-import { log, machineLine, rng } from './common.ts';
+import { log, machineLine } from './common.ts';
+import { mulberry32 as rng } from '../src/lib/random.ts';
 
 const BASE_MVA = 100;
 const TECHNOLOGIES = ['coal', 'hydro', 'wind', 'pv', 'gas', 'nuclear'] as const;

@@ -22,7 +22,8 @@ import {
   type SizingResult,
   type Tariff,
 } from '../src/modules/microgrid/index.ts';
-import { log, machineLine, rng } from './common.ts';
+import { log, machineLine } from './common.ts';
+import { mulberry32 as rng } from '../src/lib/random.ts';
 
 type SizingLpInput = Parameters<typeof solveSizing>[0];
 

@@ -23,7 +23,7 @@ import {
 } from '../green/index.ts';
 import { parkSnapshot } from '../registry/index.ts';
 import { DEMO_GRID_MIX_LABEL, demoGridGreenShare } from './demo-grid-mix.ts';
-import { hashSeed, uniformAt } from './random.ts';
+import { hashSeed, uniformAt } from '../../lib/random.ts';
 
 /** When the demo's ledger operations happen (park-local January 2026: every 2025 certificate is valid). */
 export const DEMO_GREEN_NOW = Date.parse('2026-01-15T10:00:00+08:00');

@@ -5,7 +5,7 @@
  * statistics of China Southern Power Grid. Deterministic: every random number is mulberry32 at a counter.
  */
 import { zoneSeries, type SeriesPoint, type ZoneHour, type ZoneYearInput } from '../green/index.ts';
-import { hashSeed, triangularAt, uniformAt } from './random.ts';
+import { hashSeed, triangularAt, uniformAt } from '../../lib/random.ts';
 
 /** How the model is labelled wherever it is shown. */
 export const DEMO_GRID_MIX_LABEL =

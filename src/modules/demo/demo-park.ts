@@ -23,7 +23,7 @@ import {
   scheduledRegisterRaw,
 } from './demo-faults.ts';
 import type { ProfileKind } from './demo-profiles.ts';
-import { hashSeed, mulberry32 } from './random.ts';
+import { hashSeed, mulberry32 } from '../../lib/random.ts';
 import { createUscc } from './uscc.ts';
 
 export const DEMO_PARK_ID = 'demo-yn';

@@ -35,7 +35,7 @@ import {
   type SolarState,
 } from './demo-profiles.ts';
 import { DAY_MS, dayTypeOf, weekdayOf } from './demo-time.ts';
-import { hashSeed, triangularAt, uniformAt } from './random.ts';
+import { hashSeed, triangularAt, uniformAt } from '../../lib/random.ts';
 
 export type { DemoDataPlan, DemoFault } from './demo-faults.ts';
 

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { isValidUscc as registryIsValidUscc } from '../registry/index.ts';
-import { mulberry32 } from './random.ts';
+import { mulberry32 } from '../../lib/random.ts';
 import {
   USCC_CHARACTERS,
   createUscc,

@@ -1,6 +1,7 @@
 /**
- * Deterministic randomness for the demo park: mulberry32, both as a stream and as a counter-based function, so that
- * any reading's noise depends only on (meter, instant) and never on how many readings came before it.
+ * Deterministic randomness: mulberry32, both as a stream and as a counter-based function, so that (in the demo) any
+ * reading's noise depends only on (meter, instant) and never on how many readings came before it. The same seed gives
+ * the same numbers everywhere: the demo park, representative days, the benchmarks' synthetic inputs.
  */
 
 const MULBERRY_INCREMENT = 0x6d2b79f5;
