@@ -61,9 +61,6 @@ export const explainUrl = (
   lang: 'zh-CN' | 'en',
 ) => parkPath(park, `/account/explain${query({ ...scopeParams(scope), format, lang })}`);
 
-export const listCloses = (park: string, signal?: AbortSignal) =>
-  apiGet<{ closes: AccountClose[] }>(parkPath(park, '/account/closes'), signal);
-
 /** Closes a period (park admins); closing a closed period again is a restatement and needs a reason. */
 export const closePeriod = (park: string, scope: AccountScope, reason: string | null) =>
   request<AccountClose>('POST', parkPath(park, '/account/closes'), {

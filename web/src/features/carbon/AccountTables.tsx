@@ -11,7 +11,7 @@ import { carrierName, roleName } from '../../names.ts';
 import { usePark } from '../../shell/park-context.tsx';
 
 /** What a line is about: a carrier's name when it is one, else the item as the account names it. */
-export function lineItemName(tx: I18n['tx'], item: string): string {
+function lineItemName(tx: I18n['tx'], item: string): string {
   return tx(`carrier.${item}`, tx(`stat.item.${item}`, tx(`tech.${item}`, item)));
 }
 
@@ -135,7 +135,7 @@ function LineDetail({ line }: { line: EmissionLine }) {
 }
 
 /** Factors as cited: key, version, scope, value and unit, in force from, status and source. */
-export function FactorTable({ factors }: { factors: readonly FactorRef[] }) {
+function FactorTable({ factors }: { factors: readonly FactorRef[] }) {
   const { t } = useI18n();
   const { orgName } = usePark();
   return (
@@ -178,7 +178,7 @@ export function FactorTable({ factors }: { factors: readonly FactorRef[] }) {
 }
 
 /** '*' → the library default, 'park:<id>' → the park's own, 'org:<park>/<org>' → the organisation's own. */
-export function factorScopeName(t: I18n['t'], orgName: (id: string) => string, scope: string): string {
+function factorScopeName(t: I18n['t'], orgName: (id: string) => string, scope: string): string {
   if (scope === '*') return t('factor.scope.default');
   if (scope.startsWith('park:')) return t('factor.scope.park');
   if (scope.startsWith('org:'))

@@ -62,7 +62,7 @@ const FIELDS = [
 ] as const;
 
 /** The changed switches as profile fields (whole values: a change replaces the field). */
-export function profileChanges(base: MethodProfile, s: Switches): ProfileChanges {
+function profileChanges(base: MethodProfile, s: Switches): ProfileChanges {
   const changes: ProfileChanges = {};
   if (s.electricityTce !== base.electricityTce) changes.electricityTce = s.electricityTce;
   const year = s.gridDataYear.trim() === 'latest' ? 'latest' : Number(s.gridDataYear.trim());
@@ -83,7 +83,7 @@ export function profileChanges(base: MethodProfile, s: Switches): ProfileChanges
 }
 
 /** The base's choices with each changed field's note replaced by what changed (from → to) and the reason given. */
-export function changedChoices(
+function changedChoices(
   base: MethodProfile,
   changes: ProfileChanges,
   reason: string,

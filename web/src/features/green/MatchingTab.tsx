@@ -15,7 +15,7 @@ import { MatchingControls, useMatchingScope } from './MatchingControls.tsx';
 import { MethodFacts, MethodsExplained } from './MethodFacts.tsx';
 
 /** The id the park aggregate has in the result and in `?consumer=`. */
-export const PARK_ID = 'park';
+const PARK_ID = 'park';
 
 export function MatchingTab() {
   const { t } = useI18n();

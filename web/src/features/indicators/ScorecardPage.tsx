@@ -134,7 +134,7 @@ function ScorecardView() {
   );
 }
 
-export function OutcomeTag({ outcome, testId }: { outcome: IndicatorOutcome; testId?: string }) {
+function OutcomeTag({ outcome, testId }: { outcome: IndicatorOutcome; testId?: string }) {
   const { t } = useI18n();
   const cls: Record<IndicatorOutcome, string> = {
     pass: 'tag outcome-pass',

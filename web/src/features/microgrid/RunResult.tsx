@@ -393,7 +393,7 @@ function stepLabel(step: number, stepMinutes: number, t: I18n['t'], end = false)
 }
 
 /** Steps as time ranges: [32..43, 72] at 15 min → "08:00–11:00, 18:00–18:15" (the end is the last step's end). */
-export function stepRanges(steps: readonly number[], stepMinutes: number, t: I18n['t'], limit = 8): string {
+function stepRanges(steps: readonly number[], stepMinutes: number, t: I18n['t'], limit = 8): string {
   const sorted = [...steps].sort((a, b) => a - b);
   const ranges: [number, number][] = [];
   for (const s of sorted) {

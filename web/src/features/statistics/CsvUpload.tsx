@@ -12,7 +12,7 @@ import { usePark } from '../../shell/park-context.tsx';
 import { fieldName } from './EntryForm.tsx';
 import { BatchResult } from './BatchResult.tsx';
 
-export const CSV_COLUMNS =
+const CSV_COLUMNS =
   'organisation,month,kind,item,value,unit,evidence,note,factor_value,factor_unit,factor_source';
 
 /** A template with one row of each shape: a plain value, an item, an offset with evidence, a process with its factor. */

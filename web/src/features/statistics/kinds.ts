@@ -6,15 +6,12 @@
 import { STATISTIC_SPECS, type StatisticKindSpec } from '../../../../src/modules/carbon/types.ts';
 import type { StatisticKind } from '../../api/carbon.ts';
 
-export type KindSpec = StatisticKindSpec;
-export const KIND_SPECS: Readonly<Record<StatisticKind, KindSpec>> = STATISTIC_SPECS;
-
 /** The kinds in the order of the form: economy, products, resources, transport, emissions (claims: the ledger's). */
-export const FORM_KINDS = (Object.keys(KIND_SPECS) as StatisticKind[]).filter(
-  (k) => !KIND_SPECS[k].fromLedger,
+export const FORM_KINDS = (Object.keys(STATISTIC_SPECS) as StatisticKind[]).filter(
+  (k) => !STATISTIC_SPECS[k].fromLedger,
 );
 
-export const kindSpec = (kind: StatisticKind): KindSpec => KIND_SPECS[kind];
+export const kindSpec = (kind: StatisticKind): StatisticKindSpec => STATISTIC_SPECS[kind];
 
 /** The unit a kind is stored in ('' when the person entering names it). */
 export const storedUnit = (kind: StatisticKind): string => kindSpec(kind).units?.[0] ?? '';
