@@ -19,7 +19,6 @@ import type {
   FactorRef,
   LineEffect,
   MissingInput,
-  StatisticKind,
   StatisticValue,
   TrailStep,
 } from './types.ts';
@@ -73,26 +72,18 @@ const SOURCE_ORDER: readonly EmissionSource[] = [
   'allocated',
 ];
 
-/** One organisation-month's share of an emission line. */
-interface Piece {
-  id: string;
-  source: EmissionSource;
-  item: string;
-  activity: number;
-  activityUnit: string;
-  tco2: number;
-  effect: LineEffect;
-  formula: string;
-  factors: FactorRef[];
+/** One organisation-month's share of an emission line (coverage is formed when the pieces are summed). */
+interface Piece extends Omit<EmissionLine, 'coverage'> {
   measured: number;
   expected: number;
   statistic: boolean;
-  inputs: string[];
   /** An internal transfer: counted for the organisation, left out of the park account. */
   internal: boolean;
   greenMwh: number;
   gridMwh: number;
 }
+
+type StatRef = Account['statistics'][number];
 
 /** One organisation-month's share of an energy item (one meter-role group). */
 interface EnergyPiece {
@@ -113,14 +104,6 @@ interface EnergyPiece {
   /** Factors of the clean-energy rule (the electricity convention, the grid's clean share). */
   cleanFactors?: FactorRef[];
   internal: boolean;
-}
-
-interface StatRef {
-  organisation: string;
-  month: string;
-  kind: StatisticKind;
-  item: string;
-  version: number;
 }
 
 /** Everything one organisation-month contributes. */

@@ -6,9 +6,8 @@ import {
   resolveFactor,
   SEED_CREATED_AT,
   seedFactors,
-  type FactorDraft,
 } from './factor-library.ts';
-import type { Factor } from './types.ts';
+import type { Factor, FactorDraft } from './types.ts';
 
 const value = (key: string, onDate = '2025-06-01') => resolveFactor(seedFactors(), key, ['*'], onDate)?.value;
 

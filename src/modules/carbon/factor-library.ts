@@ -10,6 +10,7 @@ import { splitCsvLine } from '../../lib/csv.ts';
 import {
   FACTOR_KEYS,
   type Factor,
+  type FactorDraft,
   type FactorKeyFamily,
   type FactorRef,
   type FactorScope,
@@ -106,20 +107,6 @@ export function isDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-/** What a person (or the seed) gives for a new factor version; the library adds version, createdBy and createdAt. */
-export interface FactorDraft {
-  key: string;
-  scope: FactorScope;
-  value: number;
-  unit: string;
-  validFrom: string;
-  source: string;
-  status: FactorStatus;
-  dataYear?: number;
-  evidence?: string;
-  note?: string;
 }
 
 /** A problem with a factor draft, naming the field. */

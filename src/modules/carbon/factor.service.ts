@@ -4,28 +4,15 @@ import { inTransaction } from '../../db/copy.ts';
 import { AppError } from '../../lib/errors.ts';
 import { nextVersion, seedFactors } from './factor-library.ts';
 import * as repo from './factor.repo.ts';
-import type { Factor, FactorStatus } from './types.ts';
+import type { Factor, FactorInput } from './types.ts';
 
 /** The seeded defaults and every version users added for the park and its organisations. */
 export async function listFactors(pool: pg.Pool, parkId: string): Promise<Factor[]> {
   return [...seedFactors(), ...(await repo.parkFactors(pool, parkId))];
 }
 
-/** A new factor version as a user enters it. */
-export interface NewFactor {
-  /** '' or absent: the whole park. */
-  organisation?: string;
-  key: string;
-  value: number;
-  unit: string;
-  validFrom: string;
-  source: string;
-  status: FactorStatus;
-  dataYear?: number;
-  evidence?: string;
-  note?: string;
-  by: string;
-}
+/** A new factor version as a user enters it, with who entered it. */
+export type NewFactor = FactorInput & { by: string };
 
 /**
  * Adds a version of a factor for the park or one of its organisations, in force from `validFrom`: it supersedes

@@ -4,7 +4,13 @@
  */
 import { splitCsvLine } from '../../lib/csv.ts';
 import type { InputIssue } from '../../lib/errors.ts';
-import { STATISTIC_KINDS, STATISTIC_SPECS, type RejectedStatistic, type StatisticKind } from './types.ts';
+import {
+  STATISTIC_KINDS,
+  STATISTIC_SPECS,
+  type RejectedStatistic,
+  type StatisticKind,
+  type StatisticValue,
+} from './types.ts';
 
 export type { RejectedStatistic };
 
@@ -12,18 +18,9 @@ export type { RejectedStatistic };
 export type RawStatisticRow = Record<string, unknown>;
 
 /** A checked row, ready to become a version of a statistical value. */
-export interface StatisticRow {
+export interface StatisticRow extends Omit<StatisticValue, 'version' | 'enteredBy' | 'enteredAt'> {
   /** 1-based line in the file (the header is line 1), or the row's position in a form submission. */
   line: number;
-  organisation: string;
-  month: string;
-  kind: StatisticKind;
-  item: string;
-  value: number;
-  unit: string;
-  factor?: { value: number; unit: string; source: string };
-  evidence?: string;
-  note?: string;
 }
 
 /** The unit each kind is entered in (the first is the stored one); null: any unit (products, processes). */

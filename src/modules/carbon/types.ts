@@ -179,17 +179,16 @@ export const FACTOR_KEYS: readonly FactorKeyFamily[] = Object.freeze([
 ] satisfies FactorKeyFamily[]);
 
 /** A factor as used in a result: enough to find the exact version again and to cite it. */
-export interface FactorRef {
-  key: string;
-  version: number;
-  scope: FactorScope;
-  value: number;
-  unit: string;
-  validFrom: string;
-  source: string;
-  status: FactorStatus;
-  dataYear?: number;
-}
+export type FactorRef = Pick<
+  Factor,
+  'key' | 'version' | 'scope' | 'value' | 'unit' | 'validFrom' | 'source' | 'status' | 'dataYear'
+>;
+
+/** What a person (or the seed) gives for a new factor version; the library adds version, createdBy and createdAt. */
+export type FactorDraft = Omit<Factor, 'version' | 'createdBy' | 'createdAt'>;
+
+/** A new factor version as a user enters it: for the park, or for one organisation ('' or absent: the whole park). */
+export type FactorInput = Omit<FactorDraft, 'scope'> & { organisation?: string };
 
 /** How electricity is converted to tce: the calorific value (当量值, 0.1229 kgce/kWh) or the year's equivalent value (等价值). */
 export type ElectricityTceConvention = 'calorific' | 'equivalent';
@@ -542,7 +541,7 @@ export interface Account {
   complete: boolean;
   trail: TrailStep[];
   /** The account's statistical inputs, with their versions. */
-  statistics: { organisation: string; month: string; kind: StatisticKind; item: string; version: number }[];
+  statistics: Pick<StatisticValue, 'organisation' | 'month' | 'kind' | 'item' | 'version'>[];
 }
 
 /** One close of a scope, period and profile (a frozen account). */

@@ -154,15 +154,10 @@ export interface IndicatorSet {
 export type IndicatorOutcome = 'pass' | 'fail' | 'no_threshold' | 'not_computable' | 'not_applicable';
 
 /** A statistical value as used in a result: enough to find the exact version again. */
-export interface StatisticRef {
-  organisation: string;
-  month: string;
-  kind: StatisticKind;
-  item: string;
-  value: number;
-  unit: string;
-  version: number;
-}
+export type StatisticRef = Pick<
+  StatisticValue,
+  'organisation' | 'month' | 'kind' | 'item' | 'value' | 'unit' | 'version'
+>;
 
 /** An input a result was formed from, with its value, coverage and the statistic versions behind it. */
 export interface IndicatorInput {
@@ -220,15 +215,7 @@ export interface IndicatorResult {
 
 /** The evaluation of a set for a park and an assessment year. */
 export interface Scorecard {
-  set: {
-    id: string;
-    version: number;
-    name: string;
-    nameEn: string;
-    jurisdiction: string;
-    source: string;
-    status: SetStatus;
-  };
+  set: Pick<IndicatorSet, 'id' | 'version' | 'name' | 'nameEn' | 'jurisdiction' | 'source' | 'status'>;
   park: string;
   period: { from: string; to: string; months: string[] };
   /** The assessment year. */
