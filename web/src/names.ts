@@ -1,8 +1,12 @@
 /** Display names of the park's stable keys (carriers, roles, technologies, flow nodes) in the current language. */
 import type { FlowNode } from '../../src/server/api-types.ts';
-import type { I18n } from './i18n/index.tsx';
+import type { I18n, Locale } from './i18n/index.tsx';
 
 type Tx = I18n['tx'];
+
+/** A name the API gives in two languages (profiles, indicator sets, indicators) in the page's: English if there is one. */
+export const localName = (x: { name: string; nameEn?: string }, locale: Locale) =>
+  locale === 'en' && x.nameEn ? x.nameEn : x.name;
 
 export const carrierName = (tx: Tx, carrier: string) => tx(`carrier.${carrier}`, carrier);
 export const roleName = (tx: Tx, role: string) => tx(`role.${role}`, role);

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { Account, AccountClose } from '../../api/carbon.ts';
 import { useI18n } from '../../i18n/index.tsx';
+import { localName } from '../../names.ts';
 
 export function MethodBanner({
   account,
@@ -14,7 +15,7 @@ export function MethodBanner({
 }) {
   const { t, locale } = useI18n();
   const m = account.method;
-  const name = locale === 'en' && m.nameEn ? m.nameEn : m.name;
+  const name = localName(m, locale);
   const dataYear =
     m.gridFactor.dataYear === 'latest'
       ? t('account.method.latest')

@@ -3,7 +3,8 @@ import { listProfiles } from '../../api/carbon.ts';
 import { useApi } from '../../api/use-api.ts';
 import { useI18n } from '../../i18n/index.tsx';
 import { usePark } from '../../shell/park-context.tsx';
-import { profileName, profileRef, sortProfiles } from '../factors/profile-view.ts';
+import { profileRef, sortProfiles } from '../factors/profile-view.ts';
+import { localName } from '../../names.ts';
 
 /**
  * A labelled select of the park's profile versions (it loads them), in the profile table's order; '' is the park's
@@ -29,7 +30,7 @@ export function ProfileSelect(props: {
         <option value="">{t('account.profileDefault')}</option>
         {sortProfiles(profiles.data?.profiles ?? []).map((p) => (
           <option key={profileRef(p)} value={profileRef(p)}>
-            {profileName(p, locale)} · {profileRef(p)}
+            {localName(p, locale)} · {profileRef(p)}
           </option>
         ))}
       </select>

@@ -11,7 +11,8 @@ import { useQueryParam } from '../../router.ts';
 import { usePark } from '../../shell/park-context.tsx';
 import { FactorStatusTag } from './labels.tsx';
 import { ProfileCopyForm } from './ProfileCopyForm.tsx';
-import { fieldLabel, gridText, profileName, profileRef, sortProfiles, yesNo } from './profile-view.ts';
+import { fieldLabel, gridText, profileRef, sortProfiles, yesNo } from './profile-view.ts';
+import { localName } from '../../names.ts';
 
 export function MethodProfiles() {
   const { t, locale } = useI18n();
@@ -32,7 +33,7 @@ export function MethodProfiles() {
     <>
       {saved ? (
         <div className="success-box" role="status" data-testid="profile-saved">
-          {t('profiles.saved', { ref: profileRef(saved), name: profileName(saved, locale) })}
+          {t('profiles.saved', { ref: profileRef(saved), name: localName(saved, locale) })}
         </div>
       ) : null}
       <Card title={t('profiles.list')} testId="profile-list">
@@ -77,7 +78,7 @@ export function MethodProfiles() {
                       ) : null}
                     </td>
                     <td className="mono">v{p.version}</td>
-                    <td>{profileName(p, locale)}</td>
+                    <td>{localName(p, locale)}</td>
                     <td className="nowrap" data-testid="profile-electricity">
                       {t(`profiles.electricity.${p.electricityTce}`)}
                     </td>
@@ -192,7 +193,7 @@ function ProfileDetail({ profile: p, actions }: { profile: MethodProfile; action
     <Card
       title={
         <>
-          {profileName(p, locale)}{' '}
+          {localName(p, locale)}{' '}
           <code className="method-id" data-testid="profile-detail-ref">
             {profileRef(p)}
           </code>

@@ -16,7 +16,8 @@ import { ErrorMessage } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { formIssues, type FormIssues } from './form-issues.ts';
 import { usePark } from '../../shell/park-context.tsx';
-import { fieldLabel, profileName, profileRef } from './profile-view.ts';
+import { fieldLabel, profileRef } from './profile-view.ts';
+import { localName } from '../../names.ts';
 
 interface Switches {
   electricityTce: MethodProfile['electricityTce'];
@@ -193,7 +194,7 @@ export function ProfileCopyForm(props: {
     <section className="card" data-testid="profile-copy-form">
       <div className="card-head">
         <h2>
-          {t('profiles.form.title', { name: profileName(base, locale) })}{' '}
+          {t('profiles.form.title', { name: localName(base, locale) })}{' '}
           <code className="method-id">{profileRef(base)}</code>
         </h2>
       </div>

@@ -10,9 +10,6 @@ export function sortProfiles(profiles: readonly MethodProfile[]): MethodProfile[
   return [...profiles].sort((a, b) => own(a) - own(b) || a.id.localeCompare(b.id) || b.version - a.version);
 }
 
-export const profileName = (p: MethodProfile, locale: I18n['locale']) =>
-  locale === 'en' && p.nameEn ? p.nameEn : p.name;
-
 export function gridText(t: I18n['t'], p: MethodProfile): string {
   const g = p.gridFactor;
   const year =

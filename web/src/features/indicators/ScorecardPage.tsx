@@ -24,6 +24,7 @@ import { usePark } from '../../shell/park-context.tsx';
 import { ProfileSelect } from '../carbon/ProfileSelect.tsx';
 import { formatGap, formatIndicatorValue, formatThreshold } from './indicator-format.ts';
 import { ThresholdForm, configurableThreshold } from './ThresholdForm.tsx';
+import { localName } from '../../names.ts';
 
 const CATEGORIES: readonly IndicatorCategory[] = ['core', 'guiding', 'characteristic'];
 
@@ -105,7 +106,7 @@ function ScorecardView() {
             <option value="">{t('indicators.setDefault')}</option>
             {(sets.data?.sets ?? []).map((s) => (
               <option key={`${s.id}@${s.version}`} value={`${s.id}@${s.version}`}>
-                {locale === 'en' && s.nameEn ? s.nameEn : s.name} · {s.id}@{s.version}
+                {localName(s, locale)} · {s.id}@{s.version}
               </option>
             ))}
           </select>
@@ -115,7 +116,7 @@ function ScorecardView() {
       {saved ? (
         <div className="success-box" role="status" data-testid="threshold-saved">
           {t('indicators.savedAs', {
-            name: locale === 'en' && saved.nameEn ? saved.nameEn : saved.name,
+            name: localName(saved, locale),
             id: saved.id,
             version: saved.version,
           })}
@@ -159,7 +160,7 @@ function Summary({ card }: { card: Scorecard }) {
       <div className="method-main">
         <span className="method-label">{t('indicators.set')}</span>
         <strong className="method-name" data-testid="scorecard-set-name">
-          {locale === 'en' && card.set.nameEn ? card.set.nameEn : card.set.name}
+          {localName(card.set, locale)}
         </strong>
         <code className="method-id" data-testid="scorecard-set-id">
           {card.set.id}@{card.set.version}
@@ -281,7 +282,7 @@ function Results(props: {
                           <span className="expander" aria-hidden="true">
                             {open ? '▾' : '▸'}
                           </span>
-                          {locale === 'en' && r.nameEn ? r.nameEn : r.name}
+                          {localName(r, locale)}
                           {!r.complete ? (
                             <span className="tag tag-warn" title={t('indicators.incompleteHelp')}>
                               {t('indicators.incomplete')}
