@@ -4,7 +4,7 @@ import type { I18n, Locale } from './i18n/index.tsx';
 
 type Tx = I18n['tx'];
 
-/** A name the API gives in two languages (profiles, indicator sets, indicators) in the page's: English if there is one. */
+/** A profile's, indicator set's or indicator's name in the page's language (English only where it has one). */
 export const localName = (x: { name: string; nameEn?: string }, locale: Locale) =>
   locale === 'en' && x.nameEn ? x.nameEn : x.name;
 
