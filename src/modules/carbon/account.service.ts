@@ -51,7 +51,7 @@ const monthCache = new WeakMap<pg.Pool, Map<string, MonthEntry>>();
 export const monthCacheStats = { hits: 0, misses: 0 };
 
 /** Groups one month's boundary-meter amounts into energy lines. Pure. */
-export function groupEnergyLines(
+function groupEnergyLines(
   meters: readonly MeterRow[],
   amounts: ReadonlyMap<number, MeterAmounts>,
   fromMs: number,
@@ -328,7 +328,7 @@ export async function answerFor(
 const DIFF_TOLERANCE = 1e-9;
 
 /** The restatement between a closed account and the current one, or null when the figures are the same. */
-export function restatementOf(
+function restatementOf(
   closedRequest: AccountRequest,
   closed: Account,
   request: AccountRequest,

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FACTOR_KEYS,
-  findKeyFamily,
-  nextVersion,
-  resolveFactor,
-  SEED_CREATED_AT,
-  seedFactors,
-} from './factor-library.ts';
-import type { Factor, FactorDraft } from './types.ts';
+import { findKeyFamily, nextVersion, resolveFactor, SEED_CREATED_AT, seedFactors } from './factor-library.ts';
+import { FACTOR_KEYS, type Factor, type FactorDraft } from './types.ts';
 
 const value = (key: string, onDate = '2025-06-01') => resolveFactor(seedFactors(), key, ['*'], onDate)?.value;
 

@@ -17,8 +17,6 @@ import {
   type FactorStatus,
 } from './types.ts';
 
-export { FACTOR_KEYS, type FactorKeyFamily };
-
 /** The instant every seed factor carries as `createdAt` (fixed, so that seeding twice gives identical rows). */
 export const SEED_CREATED_AT = '2025-12-01T00:00:00.000Z';
 /** Seed constants without a date of their own (GB/T 2589 coefficients, fuel defaults) apply to any month from this. */
@@ -103,7 +101,7 @@ export function toFactorRef(f: Factor): FactorRef {
 }
 
 /** True for a real calendar date written YYYY-MM-DD. */
-export function isDate(s: string): boolean {
+function isDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
@@ -116,7 +114,7 @@ export interface FactorIssue {
 }
 
 /** Why `draft` cannot become a version of its key (empty when it can), given the existing versions of every key. */
-export function validateFactorDraft(draft: FactorDraft, existing: readonly Factor[] = []): FactorIssue[] {
+function validateFactorDraft(draft: FactorDraft, existing: readonly Factor[] = []): FactorIssue[] {
   const issues: FactorIssue[] = [];
   const family = findKeyFamily(draft.key);
   if (!family) {
@@ -213,7 +211,7 @@ export function nextVersion(
 }
 
 /** The version number a new version of `key` in `scope` gets: one more than the highest existing, or 1. */
-export function nextVersionNumber(existing: readonly Factor[], key: string, scope: FactorScope): number {
+function nextVersionNumber(existing: readonly Factor[], key: string, scope: FactorScope): number {
   let max = 0;
   for (const f of existing) if (f.key === key && f.scope === scope && f.version > max) max = f.version;
   return max + 1;
@@ -223,7 +221,7 @@ export function nextVersionNumber(existing: readonly Factor[], key: string, scop
 // Seed
 
 /** The texts of the three seed tables (the files in `seed/`). */
-export interface SeedTables {
+interface SeedTables {
   standardCoal: string;
   fuelCombustion: string;
   grid: string;
@@ -272,7 +270,7 @@ const KGCE_UNIT: Readonly<Record<string, { divisor: number; unit: string }>> = {
  * createdBy 'seed', createdAt `SEED_CREATED_AT`), and adds the seed factors that are not in the tables: the 2020
  * equivalent value of electricity, heat.co2 and steam.enthalpy.
  */
-export function parseSeedFactors(tables: SeedTables): Factor[] {
+function parseSeedFactors(tables: SeedTables): Factor[] {
   const out: Factor[] = [];
   const seed = (f: Omit<Factor, 'scope' | 'createdBy' | 'createdAt' | 'version'> & { version?: number }) =>
     out.push({

@@ -9,8 +9,6 @@ import type {
   StatisticValue,
 } from './types.ts';
 
-export type { StatisticBatchResult };
-
 type Queryable = Pick<pg.Pool, 'query'>;
 
 const COLUMNS = `organisation_id AS organisation, to_char(month, 'YYYY-MM') AS month, kind, item, value, unit,

@@ -10,10 +10,8 @@ import {
   parseStatisticsRows,
   type RawStatisticRow,
   type StatisticRow,
-  type RejectedStatistic,
 } from './statistics-input.ts';
-
-export type { StatisticBatchResult } from './statistic.repo.ts';
+import type { RejectedStatistic, StatisticBatchResult } from './types.ts';
 
 async function organisationIds(pool: pg.Pool, parkId: string): Promise<Set<string>> {
   const snapshot = await parkSnapshot(pool, parkId);
@@ -28,7 +26,7 @@ async function commit(
   actor: string,
   rows: readonly StatisticRow[],
   rejected: readonly RejectedStatistic[],
-): Promise<repo.StatisticBatchResult> {
+): Promise<StatisticBatchResult> {
   const sha256 = createHash('sha256').update(raw).digest('hex');
   return inTransaction(pool, (client) =>
     repo.commitStatistics(client, parkId, { source, raw, sha256, actor }, rows, rejected),
@@ -45,7 +43,7 @@ export async function importStatisticsCsv(
   parkId: string,
   content: string,
   options: { file?: string; actor: string; allowed?: ReadonlySet<string> },
-): Promise<repo.StatisticBatchResult> {
+): Promise<StatisticBatchResult> {
   const organisations = options.allowed ?? (await organisationIds(pool, parkId));
   const parsed = parseStatisticsCsv(content, options.file, organisations);
   if (parsed.issues.length > 0)
@@ -67,7 +65,7 @@ export async function submitStatistics(
   parkId: string,
   raws: readonly RawStatisticRow[],
   options: { actor: string; allowed?: ReadonlySet<string> },
-): Promise<repo.StatisticBatchResult> {
+): Promise<StatisticBatchResult> {
   const organisations = options.allowed ?? (await organisationIds(pool, parkId));
   const parsed = parseStatisticsRows(raws, organisations);
   return commit(pool, parkId, 'form', JSON.stringify(raws), options.actor, parsed.rows, parsed.rejected);

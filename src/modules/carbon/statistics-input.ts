@@ -12,8 +12,6 @@ import {
   type StatisticValue,
 } from './types.ts';
 
-export type { RejectedStatistic };
-
 /** A row as written, before checking: every field a string (CSV) or whatever JSON carried (form). */
 export type RawStatisticRow = Record<string, unknown>;
 
@@ -22,14 +20,6 @@ export interface StatisticRow extends Omit<StatisticValue, 'version' | 'enteredB
   /** 1-based line in the file (the header is line 1), or the row's position in a form submission. */
   line: number;
 }
-
-/** The unit each kind is entered in (the first is the stored one); null: any unit (products, processes). */
-export const STATISTIC_UNITS: Readonly<Record<StatisticKind, readonly string[] | null>> = Object.freeze(
-  Object.fromEntries(Object.entries(STATISTIC_SPECS).map(([k, spec]) => [k, spec.units])) as Record<
-    StatisticKind,
-    readonly string[] | null
-  >,
-);
 
 export const STATISTIC_COLUMNS = [
   'organisation',
@@ -53,7 +43,7 @@ const text = (v: unknown): string =>
  * Checks one row. `organisations`: the ids of the park's organisations (rows naming others are refused).
  * @example checkStatisticRow({organisation: 'ALU', month: '2025-01', kind: 'water_used', value: '120', unit: 't'}, 2, 'stats.csv', ids)
  */
-export function checkStatisticRow(
+function checkStatisticRow(
   raw: RawStatisticRow,
   line: number,
   file: string | undefined,
@@ -101,11 +91,8 @@ export function checkStatisticRow(
 
   const unit = text(raw.unit);
   if (!unit) bad('unit', 'missing');
-  else if (kind) {
-    const allowed = STATISTIC_UNITS[kind];
-    if (allowed && !allowed.includes(unit))
-      bad('unit', `"${unit}" for ${kind}; expected ${allowed.join(' or ')}`);
-  }
+  else if (spec?.units && !spec.units.includes(unit))
+    bad('unit', `"${unit}" for ${kind}; expected ${spec.units.join(' or ')}`);
 
   const evidence = text(raw.evidence);
   if (spec?.evidence && !evidence)
@@ -128,7 +115,7 @@ export function checkStatisticRow(
     if (issues.length === 0) factor = { value: fv, unit: fUnit, source: fSource };
   } else if (fValue || fUnit || fSource) bad('factor_value', `only process_activity rows carry a factor`);
 
-  if (issues.length > 0 || !kind) return { ok: false, issues };
+  if (issues.length > 0 || !kind || !spec) return { ok: false, issues };
   return {
     ok: true,
     row: {
@@ -138,7 +125,7 @@ export function checkStatisticRow(
       kind,
       item,
       value,
-      unit: STATISTIC_UNITS[kind]?.[0] ?? unit,
+      unit: spec.units?.[0] ?? unit,
       ...(factor ? { factor } : {}),
       ...(evidence ? { evidence } : {}),
       ...(note ? { note } : {}),

@@ -13,7 +13,7 @@ export type FactorStatus = 'verified' | 'secondary' | 'unverified' | 'measured';
 export type FactorScope = string;
 
 /**
- * One version of a factor. Keys are dot-separated (see `FACTOR_KEYS` in factor-library.ts for the catalogue):
+ * One version of a factor. Keys are dot-separated (see `FACTOR_KEYS` below for the catalogue):
  * `tce.<carrier>` (tce per unit), `tce.electricity_calorific` / `tce.electricity_equivalent` (tce/kWh),
  * `grid.<level>.<region>.<variant>` (tCO₂/MWh), `fuel.<fuel>.ncv` (GJ per unit), `fuel.<fuel>.carbon_content`
  * (tC/GJ), `fuel.<fuel>.oxidation` (fraction), `fuel.<fuel>.density` (kg/L, for fuels metered in litres), `heat.co2`

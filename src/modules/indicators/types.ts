@@ -66,9 +66,6 @@ export type IndicatorCompute =
     }
   | { kind: 'product_energy_vs_norm'; grade: number; normKey: string };
 
-/** The kinds of computation, for exhaustive switches. */
-export type IndicatorComputeKind = IndicatorCompute['kind'];
-
 /** Who changed a threshold, when and from what (set by `configureSet`). */
 export interface ThresholdConfiguration {
   by: string;
