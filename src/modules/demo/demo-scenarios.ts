@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { listScenarios, saveScenario } from '../microgrid/index.ts';
+import { listScenarios, parseScenarioFile, saveScenario } from '../microgrid/index.ts';
 import { DEMO_PARK_ID } from './demo-park.ts';
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scenarios');
@@ -15,8 +15,7 @@ export async function ensureDemoScenarios(pool: pg.Pool): Promise<string[]> {
   const saved: string[] = [];
   for (const file of DEMO_SCENARIO_FILES) {
     const text = fs.readFileSync(path.join(DIR, file), 'utf8');
-    const id = /^id:\s*(\S+)/m.exec(text)?.[1];
-    if (id && have.has(id)) continue;
+    if (have.has(parseScenarioFile(text, file).id)) continue;
     saved.push((await saveScenario(pool, DEMO_PARK_ID, text, file, 'system:demo')).id);
   }
   return saved;
