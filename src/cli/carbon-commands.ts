@@ -8,6 +8,7 @@ import type { Command, Option } from 'commander';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../lib/errors.ts';
 import { formatNumber, formatPercent, renderCsv, renderTable } from '../lib/format.ts';
+import type { AccountQuery } from '../modules/carbon/index.ts';
 
 /** What main.ts lends the commands. */
 export interface CliDeps {
@@ -30,6 +31,13 @@ interface ScopeOpts {
 
 const num = (v: number | null | undefined, d = 2) => formatNumber(v, d);
 
+/** The account a scoped command names: --org (default the park), --period, --profile. */
+const accountQuery = (opts: ScopeOpts): AccountQuery => ({
+  organisation: opts.org ?? null,
+  period: opts.period,
+  ...(opts.profile ? { profile: opts.profile } : {}),
+});
+
 export function registerCarbonCommands(program: Command, deps: CliDeps): void {
   const { withDb, resolvePark, print } = deps;
   const carbon = () => import('../modules/carbon/index.ts');
@@ -50,11 +58,7 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
     const c = await carbon();
     await withDb(async (db) => {
       const parkId = await resolvePark(db, opts.park);
-      const answer = await c.accountFor(db.pool, parkId, {
-        organisation: opts.org ?? null,
-        period: opts.period,
-        ...(opts.profile ? { profile: opts.profile } : {}),
-      });
+      const answer = await c.accountFor(db.pool, parkId, accountQuery(opts));
       const a = answer.account;
       if (opts.format === 'json') return print(JSON.stringify(answer, null, 2));
       if (opts.format === 'csv')
@@ -150,9 +154,7 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
       await withDb(async (db) => {
         const parkId = await resolvePark(db, opts.park);
         const { close, account: a } = await c.closePeriod(db.pool, parkId, {
-          organisation: opts.org ?? null,
-          period: opts.period,
-          ...(opts.profile ? { profile: opts.profile } : {}),
+          ...accountQuery(opts),
           ...(opts.reason ? { reason: opts.reason } : {}),
           by: deps.actor(),
         });
@@ -171,11 +173,7 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
       const c = await carbon();
       await withDb(async (db) => {
         const parkId = await resolvePark(db, opts.park);
-        const r = await c.verifyClose(db.pool, parkId, {
-          organisation: opts.org ?? null,
-          period: opts.period,
-          ...(opts.profile ? { profile: opts.profile } : {}),
-        });
+        const r = await c.verifyClose(db.pool, parkId, accountQuery(opts));
         print(
           `close ${r.close.id}: ${r.identical ? 'reproduced identically' : 'DIFFERS from its recomputation'}`,
         );
@@ -190,11 +188,7 @@ export function registerCarbonCommands(program: Command, deps: CliDeps): void {
       const c = await carbon();
       await withDb(async (db) => {
         const parkId = await resolvePark(db, opts.park);
-        const { account: a } = await c.accountFor(db.pool, parkId, {
-          organisation: opts.org ?? null,
-          period: opts.period,
-          ...(opts.profile ? { profile: opts.profile } : {}),
-        });
+        const { account: a } = await c.accountFor(db.pool, parkId, accountQuery(opts));
         print(
           opts.format === 'json'
             ? c.accountToJson(a)
