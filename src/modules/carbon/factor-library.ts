@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { splitCsvLine } from '../../lib/csv.ts';
 import {
   FACTOR_KEYS,
+  FACTOR_STATUSES,
   type Factor,
   type FactorDraft,
   type FactorKeyFamily,
@@ -22,8 +23,6 @@ export const SEED_CREATED_AT = '2025-12-01T00:00:00.000Z';
 /** Seed constants without a date of their own (GB/T 2589 coefficients, fuel defaults) apply to any month from this. */
 export const SEED_VALID_FROM = '2000-01-01';
 export const SEED_CREATED_BY = 'seed';
-
-const FACTOR_STATUSES: readonly FactorStatus[] = ['verified', 'secondary', 'unverified', 'measured'];
 
 // FactorKeyFamily and FACTOR_KEYS live in types.ts (import-free), so that the web app uses the same catalogue.
 

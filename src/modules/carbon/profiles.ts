@@ -3,7 +3,7 @@
  * Every choice the sources do not settle carries a `ProfileChoice` note with its status (standards.md §2–4).
  */
 import { findKeyFamily } from './factor-library.ts';
-import type { FactorStatus, MethodProfile, ProfileChoice } from './types.ts';
+import { FACTOR_STATUSES, type FactorStatus, type MethodProfile, type ProfileChoice } from './types.ts';
 
 const SHIPPED_AT = '2025-12-01T00:00:00.000Z';
 
@@ -300,8 +300,8 @@ export function validateProfile(p: MethodProfile): ProfileIssue[] {
     if (!(PROFILE_FIELDS as readonly string[]).includes(root)) {
       bad(`choices[${i}].field`, `"${c.field}" is not a profile field`);
     }
-    if (!['verified', 'secondary', 'unverified', 'measured'].includes(c.status)) {
-      bad(`choices[${i}].status`, 'verified, secondary, unverified or measured');
+    if (!FACTOR_STATUSES.includes(c.status)) {
+      bad(`choices[${i}].status`, FACTOR_STATUSES.join(', '));
     }
     if (!c.note?.trim()) bad(`choices[${i}].note`, 'required');
   }

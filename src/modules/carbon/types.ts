@@ -4,7 +4,8 @@
  */
 
 /** How sure we are of a value: a source quoting the official text, several secondary sources, unverified, or measured. */
-export type FactorStatus = 'verified' | 'secondary' | 'unverified' | 'measured';
+export const FACTOR_STATUSES = ['verified', 'secondary', 'unverified', 'measured'] as const;
+export type FactorStatus = (typeof FACTOR_STATUSES)[number];
 
 /**
  * Who a factor version applies to: the library default ('*'), a park ('park:<park>'), or an organisation

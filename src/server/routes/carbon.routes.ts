@@ -11,6 +11,7 @@ import {
   accountToJson,
   defaultProfileId,
   explainAccount,
+  FACTOR_STATUSES,
   STATISTIC_COLUMNS,
 } from '../../modules/carbon/index.ts';
 import { ParkParams, readText, type RouteContext } from './context.ts';
@@ -61,12 +62,7 @@ const FactorBody = Type.Object(
       description: 'park-local date it is in force from',
     }),
     source: Type.String({ minLength: 1, maxLength: 500 }),
-    status: Type.Union([
-      Type.Literal('verified'),
-      Type.Literal('secondary'),
-      Type.Literal('unverified'),
-      Type.Literal('measured'),
-    ]),
+    status: Type.Union(FACTOR_STATUSES.map((s) => Type.Literal(s))),
     dataYear: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })),
     evidence: Type.Optional(Type.String({ maxLength: 500 })),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
