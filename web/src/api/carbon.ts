@@ -9,6 +9,7 @@ import type {
   AccountAnswer,
   AccountClose,
   Factor,
+  FactorInput,
   MethodProfile,
   StatisticBatch,
   StatisticBatchResult,
@@ -78,17 +79,11 @@ export const listFactors = (park: string, signal?: AbortSignal) =>
 export const listProfiles = (park: string, signal?: AbortSignal) =>
   apiGet<{ profiles: MethodProfile[]; default: string }>(parkPath(park, '/profiles'), signal);
 
-/** A new factor version as a park admin enters it (POST factors); organisation '' or absent: the whole park. */
-export type NewFactorInput = Pick<
-  Factor,
-  'key' | 'value' | 'unit' | 'validFrom' | 'source' | 'status' | 'dataYear' | 'evidence' | 'note'
-> & { organisation?: string };
-
 /**
  * Adds a factor version (park admins). It is never an edit: the new version supersedes the earlier ones of its key
  * and scope from `validFrom`. A refusal is a 400 whose body names each field and reason.
  */
-export const addFactor = (park: string, input: NewFactorInput) =>
+export const addFactor = (park: string, input: FactorInput) =>
   request<Factor>('POST', parkPath(park, '/factors'), { body: input });
 
 /** Profile fields a copy may change (the server validates the result). */

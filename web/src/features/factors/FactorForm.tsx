@@ -4,7 +4,7 @@
  * Posts it as it is; the server's reasons appear under the fields they name.
  */
 import { useState } from 'react';
-import { addFactor, type Factor, type FactorStatus, type NewFactorInput } from '../../api/carbon.ts';
+import { addFactor, type Factor, type FactorStatus, type FactorInput } from '../../api/carbon.ts';
 import { ErrorMessage } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { usePark } from '../../shell/park-context.tsx';
@@ -75,7 +75,7 @@ export function FactorForm(props: {
       setIssues({ byField: new Map([['value', [t('factors.form.valueNumber')]]]), general: [] });
       return;
     }
-    const body: NewFactorInput = {
+    const body: FactorInput = {
       key: key.trim(),
       value: number,
       unit: unit.trim(),
