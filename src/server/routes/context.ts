@@ -48,3 +48,19 @@ export async function readText(stream: Readable, limitBytes: number, what = 'bod
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** Whether a body arrived as a stream (text/csv, YAML, plain: the content-type parsers in app.ts pass those on). */
+export function isStream(body: unknown): body is Readable {
+  return typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function';
+}
+
+/** A file sent as the body: a raw body (YAML, CSV) read with a limit, or a JSON body as its JSON text. */
+export async function bodyText(body: unknown, limitBytes: number, what: string): Promise<string> {
+  return isStream(body) ? readText(body, limitBytes, what) : JSON.stringify(body);
+}
+
+/** A CSV sent as the body, refused when the request carried JSON instead. */
+export async function csvText(body: unknown, limitBytes: number, what = 'CSV'): Promise<string> {
+  if (!isStream(body)) throw new AppError('BAD_INPUT', `send the ${what} as a text/csv body`);
+  return readText(body, limitBytes, what);
+}

@@ -17,7 +17,7 @@ import {
   zoneSeries,
   type LedgerOperation,
 } from '../../modules/green/index.ts';
-import { ParkParams, readText, type RouteContext } from './context.ts';
+import { bodyText, csvText, ParkParams, type RouteContext } from './context.ts';
 
 const CSV_LIMIT = 32 * 1024 ** 2;
 const Org = Type.String({ minLength: 1, maxLength: 64 });
@@ -123,12 +123,6 @@ const MatchingQuery = Type.Object({
 });
 type MatchingQuery = Static<typeof MatchingQuery>;
 
-async function csvBody(body: unknown): Promise<string> {
-  if (typeof body !== 'object' || body === null || typeof (body as Readable).pipe !== 'function')
-    throw new AppError('BAD_INPUT', 'send the CSV as a text/csv body');
-  return readText(body as Readable, CSV_LIMIT, 'CSV');
-}
-
 export function greenRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const tags = ['green'];
   const P = '/api/parks/:park/green';
@@ -189,7 +183,7 @@ export function greenRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (req) => {
       const data = await ctx.gate(req, 'configure');
-      return data.importCertificates(await csvBody(req.body), req.query.file, req.query.evidence);
+      return data.importCertificates(await csvText(req.body, CSV_LIMIT), req.query.file, req.query.evidence);
     },
   );
 
@@ -222,7 +216,7 @@ export function greenRoutes(app: FastifyInstance, ctx: RouteContext): void {
       { bodyLimit: CSV_LIMIT, schema: { tags, summary, params: ParkParams, querystring: FileQuery } },
       async (req) => {
         const data = await ctx.gate(req, 'configure');
-        return data.importTrades(await csvBody(req.body), kind, req.query.file);
+        return data.importTrades(await csvText(req.body, CSV_LIMIT), kind, req.query.file);
       },
     );
 
@@ -259,7 +253,7 @@ export function greenRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (req) => {
       const data = await ctx.gate(req, 'configure');
       const q = req.query;
-      return data.importGridShare(await csvBody(req.body), {
+      return data.importGridShare(await csvText(req.body, CSV_LIMIT), {
         id: q.id,
         source: q.source,
         status: q.status,
@@ -319,11 +313,7 @@ export function greenRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (req) => {
       // Tracing reads no park data: any caller of the park may run it.
       await ctx.gate(req, 'read');
-      const body = req.body as unknown;
-      const text =
-        typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function'
-          ? await readText(body as Readable, 64 * 1024 ** 2, 'network file')
-          : JSON.stringify(body);
+      const text = await bodyText(req.body, 64 * 1024 ** 2, 'network file');
       const input = parseTraceFile(text, 'network.json');
       const q = req.query;
       if (input.kind === 'snapshot') return { kind: 'snapshot', trace: traceSnapshot(input.snapshot) };

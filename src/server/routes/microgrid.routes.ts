@@ -7,7 +7,7 @@ import { recordAudit } from '../../modules/access/index.ts';
 import { resultCsv, type DispatchPlan, type SizingResult } from '../../modules/microgrid/index.ts';
 import type { MicrogridRunStarted } from '../api-types.ts';
 import { describeRun } from '../microgrid-runs.ts';
-import { ParkParams, readText, type RouteContext } from './context.ts';
+import { bodyText, ParkParams, type RouteContext } from './context.ts';
 
 const ScenarioParams = Type.Object({
   park: ParkParams.properties.park,
@@ -42,11 +42,7 @@ export function microgridRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (req) => {
       const data = await ctx.gate(req, 'configure');
-      const body = req.body as unknown;
-      const text =
-        typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function'
-          ? await readText(body as Readable, 1024 ** 2, 'scenario file')
-          : JSON.stringify(body);
+      const text = await bodyText(req.body, 1024 ** 2, 'scenario file');
       const spec = await data.saveScenario(text, `${req.params.id}.yaml`);
       if (spec.id !== req.params.id)
         throw new AppError('BAD_INPUT', `the file's id is "${spec.id}", the URL's "${req.params.id}"`);

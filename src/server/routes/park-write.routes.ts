@@ -15,7 +15,7 @@ import {
 import { parseReadingsCsv, rederiveMeters, type ReadingRecord } from '../../modules/telemetry/index.ts';
 import type { ApplySummaryView } from '../api-types.ts';
 import { requireUser } from '../auth.ts';
-import { ParkParams, readText, type RouteContext } from './context.ts';
+import { bodyText, isStream, ParkParams, readText, type RouteContext } from './context.ts';
 
 /** Most readings accepted in one request (larger sets: CSV import jobs or several requests). */
 export const MAX_READINGS_PER_REQUEST = 100_000;
@@ -170,9 +170,7 @@ export function parkWriteRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (req) => {
       const data = await ctx.gate(req, 'configure');
-      const text = isStream(req.body)
-        ? await readText(req.body, 16 * 1024 ** 2, 'park file')
-        : JSON.stringify(req.body);
+      const text = await bodyText(req.body, 16 * 1024 ** 2, 'park file');
       const def = parseParkDefinition(text, 'park.yaml');
       if (def.park.id !== data.park.id)
         throw new AppError(
@@ -198,9 +196,7 @@ export function parkWriteRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (req, reply) => {
       const user = requireUser(req);
       if (user.role !== 'park_admin') throw new AppError('FORBIDDEN', 'only park admins create parks');
-      const text = isStream(req.body)
-        ? await readText(req.body, 16 * 1024 ** 2, 'park file')
-        : JSON.stringify(req.body);
+      const text = await bodyText(req.body, 16 * 1024 ** 2, 'park file');
       const def = parseParkDefinition(text, 'park.yaml');
       if (await findPark(ctx.pool, def.park.id))
         throw new AppError(
@@ -237,8 +233,4 @@ async function applyDefinition(
   });
   const view: ApplySummaryView = { ...summary, metersToRederive: rederived };
   return view;
-}
-
-function isStream(body: unknown): body is Readable {
-  return typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function';
 }
