@@ -12,8 +12,11 @@ export async function listProfiles(pool: pg.Pool, parkId: string): Promise<Metho
 
 /** The profile `id` (its latest version) or `id@version`; NOT_FOUND names the profiles there are. */
 export async function findProfile(pool: pg.Pool, parkId: string, ref: string): Promise<MethodProfile> {
+  return pickProfile(await listProfiles(pool, parkId), ref);
+}
+
+function pickProfile(all: readonly MethodProfile[], ref: string): MethodProfile {
   const [id, versionText] = ref.split('@');
-  const all = await listProfiles(pool, parkId);
   const versions = all.filter((p) => p.id === id);
   const version = versionText === undefined ? undefined : Number(versionText);
   const found =
@@ -50,7 +53,7 @@ export async function saveProfile(
       'BAD_INPUT',
       `id: "${input.id}" is a shipped profile; save your changes under a new id`,
     );
-  const base = await findProfile(pool, parkId, input.from);
+  const base = pickProfile(all, input.from);
   const own = all.filter((p) => p.id === input.id);
   const copied = copyProfile(base, {
     id: input.id,
