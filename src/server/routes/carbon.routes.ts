@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import Type, { type Static } from 'typebox';
-import { AppError } from '../../lib/errors.ts';
 import { recordAudit } from '../../modules/access/index.ts';
 import {
   accountToJson,
@@ -14,7 +13,7 @@ import {
   FACTOR_STATUSES,
   STATISTIC_COLUMNS,
 } from '../../modules/carbon/index.ts';
-import { ParkParams, readText, type RouteContext } from './context.ts';
+import { csvText, ParkParams, type RouteContext } from './context.ts';
 
 const AccountPeriod = Type.String({
   minLength: 4,
@@ -40,9 +39,7 @@ type ExplainQuery = Static<typeof ExplainQuery>;
 
 const CloseBody = Type.Object(
   {
-    period: AccountPeriod,
-    organisation: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    profile: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    ...AccountQuery.properties,
     reason: Type.Optional(
       Type.String({ minLength: 1, maxLength: 2000, description: 'required for a restatement' }),
     ),
@@ -288,10 +285,7 @@ export function carbonRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (req) => {
       const data = await ctx.gate(req, 'enter_statistics');
-      const body = req.body as unknown;
-      if (typeof body !== 'object' || body === null || typeof (body as Readable).pipe !== 'function')
-        throw new AppError('BAD_INPUT', 'send the CSV as a text/csv body');
-      return data.importStatistics(await readText(body as Readable, 16 * 1024 ** 2), req.query.file);
+      return data.importStatistics(await csvText(req.body, 16 * 1024 ** 2), req.query.file);
     },
   );
 
