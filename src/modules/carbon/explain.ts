@@ -309,7 +309,6 @@ export function explainAccount(account: Account, opts: { lang: ExplainLang }): s
   return out.join('\n') + '\n';
 }
 
-/** Recursively sorts object keys, so that the same account always gives the same text. */
 /** The account as JSON with keys in a stable (sorted) order; JSON.parse gives the account back. */
 export function accountToJson(account: Account): string {
   return canonicalJson(account, 2) + '\n';
