@@ -173,6 +173,10 @@ describe('a sizing run in the background', () => {
       [started.runId, 'optimal'],
     ]);
     expect(runs.every((r) => r.interrupted === undefined && r.progress === undefined)).toBe(true);
+    // The list gives each scenario its newest run: the synchronous one, started last.
+    const list = await call('auditor', 'GET', `${P}/microgrid/scenarios`);
+    const item = list.json<{ scenarios: { id: string; lastRun: RunView | null }[] }>().scenarios;
+    expect(item.find((s) => s.id === 'no-build')!.lastRun).toMatchObject({ id: runId, status: 'optimal' });
   });
 
   it('records a failure after the run exists as an error run (the POST already answered 202)', async () => {
@@ -225,6 +229,9 @@ describe('a run left running by another process', () => {
     const scenario = await call('admin', 'GET', `${P}/microgrid/scenarios/no-build`);
     const listed = scenario.json<{ runs: RunView[] }>().runs.find((r) => r.id === id);
     expect(listed).toMatchObject({ status: 'running', interrupted: true });
+    const list = await call('admin', 'GET', `${P}/microgrid/scenarios`);
+    const last = list.json<{ scenarios: { id: string; lastRun: RunView | null }[] }>().scenarios;
+    expect(last.find((s) => s.id === 'no-build')!.lastRun).toMatchObject({ id, interrupted: true });
     const csv = await call('auditor', 'GET', `${P}/microgrid/runs/${id}?format=csv`);
     expect(csv.statusCode).toBe(400);
   });

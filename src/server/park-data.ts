@@ -364,14 +364,20 @@ export class ParkData {
       throw new AppError('FORBIDDEN', `${what} is park-level: park admins and auditors only`);
   }
 
+  /** The saved scenarios, each with its newest run (the list shows it: one query, not one per scenario). */
   async scenarios() {
     this.parkLevelOnly('source-grid-load-storage');
-    return (await microgrid.listScenarios(this.pool, this.park.id)).map((s) => ({
+    const [list, last] = await Promise.all([
+      microgrid.listScenarios(this.pool, this.park.id),
+      microgrid.lastRuns(this.pool, this.park.id),
+    ]);
+    return list.map((s) => ({
       id: s.id,
       kind: s.kind,
       name: s.name,
       updatedBy: s.updatedBy,
       updatedAtMs: s.updatedAtMs,
+      lastRun: last.get(s.id) ?? null,
     }));
   }
 

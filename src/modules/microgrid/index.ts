@@ -24,6 +24,7 @@ export {
   findRunResult,
   getScenario,
   listRuns,
+  lastRuns,
   listScenarios,
   resolveDispatch,
   resolveSizing,

@@ -95,6 +95,7 @@ export async function saveScenario(
 }
 
 export const listScenarios = repo.listScenarios;
+export const lastRuns = repo.lastRuns;
 export const listRuns = repo.listRuns;
 export const findRunResult = repo.findRunResult;
 

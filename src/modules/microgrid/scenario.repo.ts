@@ -94,6 +94,17 @@ export async function listRuns(pool: pg.Pool, parkId: string, scenarioId: string
   return rows;
 }
 
+/** The newest run of each scenario of the park: scenario id → run. */
+export async function lastRuns(pool: pg.Pool, parkId: string): Promise<Map<string, RunRow>> {
+  const { rows } = await pool.query<RunRow>(
+    `SELECT DISTINCT ON (scenario_id) id, scenario_id AS "scenarioId", status, started_by AS "startedBy",
+            started_at AS "startedAtMs", finished_at AS "finishedAtMs", summary
+     FROM microgrid_run WHERE park_id = $1 ORDER BY scenario_id, id DESC`,
+    [parkId],
+  );
+  return new Map(rows.map((r) => [r.scenarioId, r]));
+}
+
 export async function findRunResult(
   pool: pg.Pool,
   parkId: string,

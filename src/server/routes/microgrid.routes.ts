@@ -17,8 +17,21 @@ const ScenarioParams = Type.Object({
 export function microgridRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Params: { park: string } }>(
     '/api/parks/:park/microgrid/scenarios',
-    { schema: { tags: ['microgrid'], summary: 'Saved sizing and dispatch scenarios', params: ParkParams } },
-    async (req) => ({ scenarios: await (await ctx.gate(req, 'read')).scenarios() }),
+    {
+      schema: {
+        tags: ['microgrid'],
+        summary: 'Saved sizing and dispatch scenarios, each with its newest run',
+        params: ParkParams,
+      },
+    },
+    async (req) => {
+      const data = await ctx.gate(req, 'read');
+      const live = ctx.microgridRuns.live(); // before the rows are read: see describeRun
+      const scenarios = await data.scenarios();
+      return {
+        scenarios: scenarios.map((s) => ({ ...s, lastRun: s.lastRun ? describeRun(s.lastRun, live) : null })),
+      };
+    },
   );
 
   app.get<{ Params: { park: string; id: string } }>(

@@ -23,13 +23,18 @@ import { apiGet, parkPath, request } from './client.ts';
 export type ScenarioKind = 'sizing' | 'dispatch';
 export type RunStatus = 'running' | 'optimal' | 'infeasible' | 'error';
 
-/** One row of GET /microgrid/scenarios. */
+/** A saved scenario (GET /microgrid/scenarios/:id extends it). */
 export interface ScenarioSummary {
   id: string;
   kind: ScenarioKind;
   name: string;
   updatedBy: string;
   updatedAtMs: number;
+}
+
+/** One row of GET /microgrid/scenarios: the scenario and its newest run. */
+export interface ScenarioListItem extends ScenarioSummary {
+  lastRun: RunInfo | null;
 }
 
 /**
@@ -90,7 +95,7 @@ export interface RunWithResult extends RunInfo {
 }
 
 export const listScenarios = (park: string, signal?: AbortSignal) =>
-  apiGet<{ scenarios: ScenarioSummary[] }>(parkPath(park, '/microgrid/scenarios'), signal);
+  apiGet<{ scenarios: ScenarioListItem[] }>(parkPath(park, '/microgrid/scenarios'), signal);
 
 export const getScenario = (park: string, id: string, signal?: AbortSignal) =>
   apiGet<ScenarioDetail>(parkPath(park, `/microgrid/scenarios/${encodeURIComponent(id)}`), signal);
