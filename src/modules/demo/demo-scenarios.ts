@@ -7,7 +7,7 @@ import { listScenarios, parseScenarioFile, saveScenario } from '../microgrid/ind
 import { DEMO_PARK_ID } from './demo-park.ts';
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scenarios');
-export const DEMO_SCENARIO_FILES = ['size-green-90.yaml', 'dispatch-summer-day.yaml'] as const;
+const DEMO_SCENARIO_FILES = ['size-green-90.yaml', 'dispatch-summer-day.yaml'] as const;
 
 /** Saves the demo scenarios that the demo park does not have yet (a scenario someone changed is left alone). */
 export async function ensureDemoScenarios(pool: pg.Pool): Promise<string[]> {

@@ -12,7 +12,7 @@ export {
 export { demoReadingsCsv, DEMO_CSV_HEADER } from './demo-csv.ts';
 export { DEMO_EPOCH, FAULT_METERS, FAULT_TIMES } from './demo-faults.ts';
 export { buildDemo, type BuildDemoOptions, type BuildDemoResult } from './build-demo.ts';
-export { ensureDemoScenarios, DEMO_SCENARIO_FILES } from './demo-scenarios.ts';
+export { ensureDemoScenarios } from './demo-scenarios.ts';
 export { demoStatisticsCsv, ensureDemoCarbon } from './demo-statistics.ts';
 export { DEMO_GRID_MIX_LABEL, demoGridGreenShare, demoZoneYear } from './demo-grid-mix.ts';
 export { DEMO_GREEN_NOW, demoCertificatesCsv, demoSettlementsCsv, ensureDemoGreen } from './demo-green.ts';
