@@ -19,7 +19,7 @@ import {
   importGridShareCsv,
   importSettlementsCsv,
   importTradesCsv,
-  ledgerView,
+  ledgerHasEvents,
 } from '../green/index.ts';
 import { parkSnapshot } from '../registry/index.ts';
 import { DEMO_GRID_MIX_LABEL, demoGridGreenShare } from './demo-grid-mix.ts';
@@ -93,8 +93,8 @@ export function demoSettlementsCsv(): string {
 
 /** Seeds the demo's ledger, trades and grid green share once; returns whether it did. */
 export async function ensureDemoGreen(pool: pg.Pool, parkId: string): Promise<boolean> {
-  const view = await ledgerView(pool, parkId, { nowMs: DEMO_GREEN_NOW, events: 1 });
-  if (view.events.length > 0) return false;
+  // Runs at every start: one probe, not the ledger.
+  if (await ledgerHasEvents(pool, parkId)) return false;
   const snapshot = await parkSnapshot(pool, parkId);
   const ids = new Set(snapshot.allOrganisations.map((o) => o.id));
   if (!['ALU', 'DC', 'SIL'].every((id) => ids.has(id))) return false;

@@ -11,7 +11,7 @@ import {
   addFactor,
   importStatisticsCsv,
   listFactors,
-  listStatistics,
+  statisticBatches,
   type StatisticBatchResult,
 } from '../carbon/index.ts';
 
@@ -296,7 +296,8 @@ export async function ensureDemoCarbon(pool: pg.Pool, parkId: string): Promise<S
       });
   await ensureDemoGreen(pool, parkId);
   // Seeded once: an import at every start would put the demo values back over what a user has entered since.
-  if ((await listStatistics(pool, parkId, '2025-01', '2025-12')).length > 0) return null;
+  // Runs at every start: one batch row tells, not a year of values.
+  if ((await statisticBatches(pool, parkId, 1)).length > 0) return null;
   return importStatisticsCsv(pool, parkId, demoStatisticsCsv(), {
     file: 'demo-statistics-2025.csv',
     actor: 'demo',

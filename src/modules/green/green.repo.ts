@@ -160,6 +160,12 @@ export async function listEvents(
   }));
 }
 
+/** Whether the park's ledger has any event (one index probe). */
+export async function hasEvents(db: Queryable, parkId: string): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM green_event WHERE park_id = $1 LIMIT 1`, [parkId]);
+  return rows.length > 0;
+}
+
 /** Every import event body of the park, oldest first (to tell a re-import from a conflicting one). */
 export async function importBodies(db: Queryable, parkId: string): Promise<LedgerEventBody[]> {
   const { rows } = await db.query<{ body: LedgerEventBody }>(

@@ -6,6 +6,7 @@ export {
   claimEvidence,
   claimsOverlapping,
   importCertificatesCsv,
+  ledgerHasEvents,
   ledgerView,
 } from './ledger.service.ts';
 export {

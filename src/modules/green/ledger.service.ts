@@ -294,6 +294,9 @@ export async function ledgerView(
   };
 }
 
+/** Whether anything was ever recorded in the park's ledger (one index probe). */
+export const ledgerHasEvents = repo.hasEvents;
+
 /** Claims whose consumption period overlaps [fromMonth, toMonth], one per claim event. */
 export async function claimsOverlapping(
   pool: pg.Pool,
