@@ -4,6 +4,7 @@
  * version (never an edit: the new one supersedes from its date).
  */
 import { useMemo, useState } from 'react';
+import { FACTOR_STATUSES } from '../../../../src/modules/carbon/types.ts';
 import { listFactors, type Factor, type FactorStatus } from '../../api/carbon.ts';
 import { useApi } from '../../api/use-api.ts';
 import { Card, Empty, ErrorMessage, Loading } from '../../components/ui.tsx';
@@ -24,7 +25,6 @@ import {
 import { FactorStatusTag, scopeLabel } from './labels.tsx';
 import { FACTOR_GROUPS, KEY_FAMILIES, keyFamily, type FactorGroup } from './key-families.ts';
 
-const STATUSES: readonly FactorStatus[] = ['verified', 'secondary', 'unverified', 'measured'];
 type ScopeFilter = 'all' | 'default' | 'park' | 'org';
 
 export function FactorLibrary() {
@@ -160,7 +160,7 @@ export function FactorLibrary() {
             data-testid="factor-status"
           >
             <option value="all">{t('factors.status.all')}</option>
-            {STATUSES.map((s) => (
+            {FACTOR_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {t(`factor.status.${s}`)}
               </option>
